@@ -1,0 +1,91 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Warnings are errors in CI (`make test` passes `-Xswiftc -warnings-as-errors`); the language mode is Swift 6.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "NetRaven",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "netraven", targets: ["netraven"]),
+        .executable(name: "netraven-lab", targets: ["netraven-lab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssh.git", exact: "0.15.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // System libraries: one per C library, each imported by exactly one Swift wrapper module.
+        .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
+        .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+
+        // Pure Swift: model, configuration and rules loading, cleaning, normalization, decisions.
+        .target(
+            name: "NetRavenCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // libssh sessions and the rule-driven CLI conversation.
+        .target(
+            name: "NetRavenSSH",
+            dependencies: [
+                "CLibSSH", "NetRavenCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The Git archive (libgit2).
+        .target(
+            name: "NetRavenGit",
+            dependencies: ["CLibGit2", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // Commands, as a library so they are testable.
+        .target(
+            name: "NetRavenCLI",
+            dependencies: [
+                "NetRavenCore", "NetRavenSSH", "NetRavenGit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "netraven", dependencies: ["NetRavenCLI"], swiftSettings: swiftSettings),
+        // The device lab: simulated devices over SSH, independent of rules/ (so it tests them).
+        .executableTarget(name: "netraven-lab", dependencies: ["NetRavenLab"], swiftSettings: swiftSettings),
+        .target(
+            name: "NetRavenLab",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "NetRavenCoreTests", dependencies: ["NetRavenCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "NetRavenSSHTests", dependencies: ["NetRavenSSH", "NetRavenCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "NetRavenGitTests", dependencies: ["NetRavenGit"], swiftSettings: swiftSettings),
+        .testTarget(name: "NetRavenLabTests", dependencies: ["NetRavenLab"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NetRavenCLITests",
+            dependencies: ["NetRavenCLI", "NetRavenCore", "NetRavenGit"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+#pragma once
+#include <libssh/libssh.h>

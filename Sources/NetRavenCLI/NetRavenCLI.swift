@@ -1,0 +1,1 @@
+// NetRavenCLI: filled in by the first commits that use it.

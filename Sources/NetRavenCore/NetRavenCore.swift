@@ -1,0 +1,1 @@
+// NetRavenCore: filled in by the first commits that use it.

@@ -1,0 +1,1 @@
+// NetRavenGit: filled in by the first commits that use it.

@@ -1,0 +1,1 @@
+// NetRavenLab: filled in by the first commits that use it.

@@ -1,0 +1,1 @@
+// NetRavenSSH: filled in by the first commits that use it.
