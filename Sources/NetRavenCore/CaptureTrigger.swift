@@ -1,0 +1,85 @@
+public import Foundation
+
+/// Why a capture ran.
+public enum TriggerKind: String, Sendable, Codable, CaseIterable {
+    case manual, sweep, syslog, trap, api
+}
+
+/// An event that explains a capture: who changed what, from where, when, and the raw message.
+public struct ChangeEvent: Sendable, Equatable, Codable {
+    public var id: String
+    public var kind: TriggerKind
+    public var device: String
+    public var user: String?
+    public var source: String?
+    public var time: Date
+    public var raw: String?
+
+    public init(id: String, kind: TriggerKind, device: String, user: String? = nil, source: String? = nil, time: Date, raw: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.device = device
+        self.user = user
+        self.source = source
+        self.time = time
+        self.raw = raw
+    }
+}
+
+/// The commit message for a captured change: a summary, the events in the body, and trailers tools can parse.
+public struct CommitMessage: Sendable, Equatable {
+    public var device: String
+    public var trigger: TriggerKind
+    public var jobID: String
+    public var events: [ChangeEvent]
+    /// Diff statistics line, e.g. "+3 -1".
+    public var stat: String?
+
+    public init(device: String, trigger: TriggerKind, jobID: String, events: [ChangeEvent] = [], stat: String? = nil) {
+        self.device = device
+        self.trigger = trigger
+        self.jobID = jobID
+        self.events = events
+        self.stat = stat
+    }
+
+    /// The user who made the change, when the events name one (the most recent event wins).
+    public var changedBy: String? { events.last { $0.user != nil }?.user }
+    public var changedFrom: String? { events.last { $0.source != nil }?.source }
+
+    public var text: String {
+        var summary = "\(device): configuration changed (\(trigger.rawValue)"
+        if let user = changedBy { summary += " by \(user)" }
+        summary += ")"
+        var lines = [summary, ""]
+        if events.isEmpty {
+            lines.append(
+                trigger == .sweep
+                    ? "Found by a scheduled sweep; no event explained this change."
+                    : "Captured on request (\(trigger.rawValue)).")
+        } else {
+            lines.append("Events:")
+            let formatter = ISO8601DateFormatter()
+            for event in events {
+                var line = "- \(formatter.string(from: event.time)) \(event.kind.rawValue) \(event.id)"
+                if let user = event.user { line += " user=\(user)" }
+                if let source = event.source { line += " from=\(source)" }
+                lines.append(line)
+                if let raw = event.raw { lines.append("  \(Self.oneLine(raw))") }
+            }
+        }
+        lines.append("")
+        var trailers: [(String, String)] = [("Trigger", trigger.rawValue), ("Device", device)]
+        for event in events { trailers.append(("Event-Id", event.id)) }
+        if let user = changedBy { trailers.append(("Changed-By", Self.oneLine(user))) }
+        if let source = changedFrom { trailers.append(("Changed-From", Self.oneLine(source))) }
+        trailers.append(("Job-Id", jobID))
+        lines += trailers.map { "\($0.0): \($0.1)" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Message text from devices may hold newlines; a trailer or an indented body line must stay one line.
+    static func oneLine(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+    }
+}

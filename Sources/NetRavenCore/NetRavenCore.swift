@@ -1,1 +1,0 @@
-// NetRavenCore: filled in by the first commits that use it.
