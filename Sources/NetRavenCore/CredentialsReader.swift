@@ -35,7 +35,7 @@ struct CredentialsReader {
             if let key, !FileManager.default.isReadableFile(atPath: key) {
                 map["private_key"]?.error("private key \(key) cannot be read")
             }
-            if passwords.isEmpty && key == nil {
+            if !map.has("password") && !map.has("passwords") && !map.has("private_key") {
                 node.error("credential set '\(name)' needs a password, passwords or private_key")
             }
             result[name] = CredentialSet(

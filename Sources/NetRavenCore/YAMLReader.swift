@@ -64,6 +64,14 @@ struct YAMLFile {
 }
 
 func readableReason(_ error: any Error) -> String {
+    if let cocoa = error as? CocoaError {
+        switch cocoa.code {
+        case .fileReadNoSuchFile, .fileNoSuchFile: return "no such file"
+        case .fileReadNoPermission: return "permission denied"
+        case .fileReadInapplicableStringEncoding, .fileReadCorruptFile: return "not UTF-8 text"
+        default: break
+        }
+    }
     let ns = error as NSError
     if let posix = ns.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain,
         let message = strerror(Int32(posix.code))

@@ -1,1 +1,4 @@
+import Foundation
 import NetRavenCLI
+
+exit(await NetRavenCommand.mainWithExitCodes())

@@ -1,0 +1,30 @@
+# NetRaven: `make demo` runs the lab and a capture; `make test` bootstraps, builds and runs every test.
+SWIFT ?= swift
+BUILD_FLAGS ?=
+
+.PHONY: all build bootstrap test demo bench clean
+
+all: build
+
+bootstrap:
+	./scripts/bootstrap
+
+build:
+	$(SWIFT) build $(BUILD_FLAGS) 2>&1 | tee .build-log.txt
+	@./scripts/check-warnings .build-log.txt
+
+test: bootstrap
+	$(SWIFT) build --build-tests $(BUILD_FLAGS) 2>&1 | tee .build-log.txt
+	@./scripts/check-warnings .build-log.txt
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+demo: bootstrap
+	$(SWIFT) build $(BUILD_FLAGS)
+	./scripts/demo
+
+bench:
+	@echo "make bench: the benchmark harness arrives with the benchmarks issue; see docs/benchmarks.md" >&2
+	@exit 1
+
+clean:
+	rm -rf .build .build-log.txt

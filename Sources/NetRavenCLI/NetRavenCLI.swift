@@ -1,1 +1,0 @@
-// NetRavenCLI: filled in by the first commits that use it.
