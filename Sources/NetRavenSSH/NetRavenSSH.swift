@@ -1,1 +1,0 @@
-// NetRavenSSH: filled in by the first commits that use it.
