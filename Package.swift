@@ -52,11 +52,20 @@ let package = Package(
             dependencies: ["CLibGit2", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // Capture jobs: collect, store, push; later the daemon's services.
+        .target(
+            name: "NetRavenAgent",
+            dependencies: [
+                "NetRavenCore", "NetRavenSSH", "NetRavenGit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Commands, as a library so they are testable.
         .target(
             name: "NetRavenCLI",
             dependencies: [
-                "NetRavenCore", "NetRavenSSH", "NetRavenGit",
+                "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -84,7 +93,7 @@ let package = Package(
         .testTarget(name: "NetRavenLabTests", dependencies: ["NetRavenLab"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NetRavenCLITests",
-            dependencies: ["NetRavenCLI", "NetRavenCore", "NetRavenGit"],
+            dependencies: ["NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -13,7 +13,7 @@ public struct NetRavenCommand: AsyncParsableCommand {
             The configuration file defaults to $NETRAVEN_CONFIG, else /etc/netraven/netraven.yaml.
             """,
         version: version,
-        subcommands: [CheckConfig.self]
+        subcommands: [Backup.self, Sweep.self, History.self, Diff.self, Show.self, Push.self, CheckConfig.self]
     )
 
     public init() {}

@@ -1,0 +1,42 @@
+public import NetRavenCore
+
+/// What happened to one device in a capture run.
+public struct CaptureResult: Sendable {
+    public enum Outcome: Sendable {
+        /// A new version was committed (or, in a dry run, would be).
+        case changed(commit: String?, insertions: Int, deletions: Int, isNew: Bool)
+        case unchanged
+        case failed(CaptureError)
+    }
+
+    public var device: String
+    public var jobID: String
+    public var outcome: Outcome
+    /// Seconds the capture took.
+    public var duration: Double
+    public var attempts: Int
+
+    public init(device: String, jobID: String, outcome: Outcome, duration: Double, attempts: Int) {
+        self.device = device
+        self.jobID = jobID
+        self.outcome = outcome
+        self.duration = duration
+        self.attempts = attempts
+    }
+
+    public var failed: Bool {
+        if case .failed = outcome { return true }
+        return false
+    }
+}
+
+/// The result of pushing the archive after a run.
+public enum PushStatus: Sendable, Equatable {
+    /// No remote configured, pushing disabled, or a dry run.
+    case notConfigured
+    case pushed(commit: String)
+    /// Nothing new to push.
+    case upToDate
+    /// The push failed; the commits are kept and go with the next push.
+    case failed(String)
+}

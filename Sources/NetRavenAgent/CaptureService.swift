@@ -1,0 +1,225 @@
+import Foundation
+public import Logging
+public import NetRavenCore
+public import NetRavenGit
+import NetRavenSSH
+
+/// One capture request: a device and why it is captured.
+public struct CaptureRequest: Sendable {
+    public var device: Device
+    public var trigger: TriggerKind
+    public var events: [ChangeEvent]
+
+    public init(device: Device, trigger: TriggerKind, events: [ChangeEvent] = []) {
+        self.device = device
+        self.trigger = trigger
+        self.events = events
+    }
+}
+
+/// Captures devices into the archive: collect over SSH, store the files, commit when they changed, push.
+public final class CaptureService: Sendable {
+    public let configuration: Configuration
+    public let layout: ArchiveLayout
+    public let archive: ConfigArchive
+    private let collector: DeviceCollector
+    private let pool: SSHWorkerPool
+    private let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        layout = ArchiveLayout(
+            stateDirectory: configuration.settings.stateDirectory, pathTemplate: configuration.settings.archive.pathTemplate)
+        do {
+            try layout.prepare()
+        } catch {
+            throw CaptureError(.archive, "cannot create the state directory \(layout.stateDirectory): \(error.localizedDescription)")
+        }
+        do {
+            archive = try ConfigArchive(path: layout.repositoryPath)
+        } catch {
+            throw CaptureError(.archive, "cannot open the archive: \(error)")
+        }
+        let settings = configuration.settings
+        pool = SSHWorkerPool(maxConcurrentSessions: settings.collection.concurrency)
+        collector = DeviceCollector(
+            settings: settings.collection, knownHostsPath: layout.knownHostsPath,
+            maskSecrets: settings.archive.maskSecrets, collectStartup: settings.archive.collectStartup,
+            pool: pool, logger: logger)
+    }
+
+    /// Stops the worker threads and closes the archive.
+    public func shutdown() async {
+        try? await pool.shutdown()
+        await archive.close()
+    }
+
+    /// Captures every request, at most `collection.concurrency` at once; `progress` sees each result as it lands.
+    /// Results come back in request order. With `dryRun`, nothing is committed.
+    public func capture(
+        _ requests: [CaptureRequest], dryRun: Bool = false, progress: @Sendable (CaptureResult) -> Void = { _ in }
+    ) async -> [CaptureResult] {
+        let limit = max(1, configuration.settings.collection.concurrency)
+        return await withTaskGroup(of: (Int, CaptureResult).self) { group in
+            var results = [CaptureResult?](repeating: nil, count: requests.count)
+            var next = 0
+            func startNext() {
+                guard next < requests.count else { return }
+                let index = next
+                let request = requests[index]
+                group.addTask { (index, await self.capture(request, dryRun: dryRun)) }
+                next += 1
+            }
+            for _ in 0..<min(limit, requests.count) { startNext() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                progress(result)
+                startNext()
+            }
+            return results.compactMap { $0 }
+        }
+    }
+
+    /// Captures one device.
+    public func capture(_ request: CaptureRequest, dryRun: Bool = false) async -> CaptureResult {
+        let jobID = Self.newJobID()
+        var logger = self.logger
+        logger[metadataKey: "job"] = "\(jobID)"
+        logger[metadataKey: "device"] = "\(request.device.name)"
+        let started = ContinuousClock.now
+        func result(_ outcome: CaptureResult.Outcome, attempts: Int) -> CaptureResult {
+            CaptureResult(
+                device: request.device.name, jobID: jobID, outcome: outcome,
+                duration: (ContinuousClock.now - started).seconds, attempts: attempts)
+        }
+        logger.info("capture started", metadata: ["trigger": "\(request.trigger.rawValue)"])
+        do {
+            let device = request.device
+            guard let platform = configuration.rules.platforms[device.platform] else {
+                throw CaptureError(.configuration, "unknown platform \(device.platform)")
+            }
+            let credentials = device.credentials.compactMap { configuration.credentials[$0] }
+            let collected = try await collector.collect(device, platform: platform, credentials: credentials)
+            let files = try archiveFiles(for: device, collected: collected)
+            let outcome = dryRun ? try await compare(files) : try await store(files, request: request, jobID: jobID)
+            switch outcome {
+            case .changed(let commit, let insertions, let deletions, _):
+                logger.notice(
+                    dryRun ? "configuration differs (dry run, not committed)" : "configuration changed, committed",
+                    metadata: ["commit": "\(commit ?? "-")", "insertions": "\(insertions)", "deletions": "\(deletions)"])
+            default:
+                logger.info("configuration unchanged")
+            }
+            return result(outcome, attempts: collected.attempts)
+        } catch let error as CaptureError {
+            logger.error("capture failed", metadata: ["class": "\(error.code)", "reason": "\(error.message)"])
+            return result(.failed(error), attempts: 1)
+        } catch {
+            let wrapped = CaptureError(.archive, "\(error)")
+            logger.error("capture failed", metadata: ["class": "\(wrapped.code)", "reason": "\(wrapped.message)"])
+            return result(.failed(wrapped), attempts: 1)
+        }
+    }
+
+    func archiveFiles(for device: Device, collected: CollectedConfiguration) throws -> [ArchiveFile] {
+        do {
+            var files = [
+                ArchiveFile(path: try layout.configPath(for: device), contents: collected.running),
+                ArchiveFile(
+                    path: try layout.factsPath(for: device),
+                    contents: factsDocument(device: device, facts: collected.facts, hostKey: collected.hostKeyFingerprint)),
+            ]
+            if let startup = collected.startup {
+                files.append(ArchiveFile(path: try layout.startupPath(for: device), contents: startup))
+            }
+            return files
+        } catch {
+            throw CaptureError(.configuration, "\(error)")
+        }
+    }
+
+    /// Commits the files when any differs from HEAD.
+    func store(_ files: [ArchiveFile], request: CaptureRequest, jobID: String) async throws -> CaptureResult.Outcome {
+        let message = CommitMessage(device: request.device.name, trigger: request.trigger, jobID: jobID, events: request.events)
+        let now = Date()
+        let settings = configuration.settings.archive
+        let committer = ArchiveSignature(name: settings.authorName, email: settings.authorEmail, date: now)
+        // The author is whoever made the change on the device, when an event names them.
+        let author = message.changedBy.map {
+            ArchiveSignature(name: $0, email: "\($0)@\(request.device.name).netraven.invalid", date: now)
+        } ?? committer
+        let outcome: CommitOutcome?
+        do {
+            outcome = try await archive.commit(files: files, message: message.text, author: author, committer: committer)
+        } catch {
+            throw CaptureError(.archive, "commit failed: \(error)")
+        }
+        guard let outcome else { return .unchanged }
+        let configStat = outcome.changedFiles.first { $0.path == files[0].path }
+        return .changed(
+            commit: outcome.commit.shortID, insertions: configStat?.insertions ?? 0, deletions: configStat?.deletions ?? 0,
+            isNew: configStat?.isNew ?? false)
+    }
+
+    /// A dry run's verdict: compares with HEAD without committing.
+    func compare(_ files: [ArchiveFile]) async throws -> CaptureResult.Outcome {
+        var changed = false
+        var insertions = 0
+        var deletions = 0
+        var isNew = false
+        for (index, file) in files.enumerated() {
+            let current = try await archive.read(path: file.path)
+            guard current != file.contents else { continue }
+            changed = true
+            if index == 0 {
+                isNew = current == nil
+                let old = (current ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+                let new = file.contents.split(separator: "\n", omittingEmptySubsequences: false)
+                for change in new.difference(from: old) {
+                    if case .insert = change { insertions += 1 } else { deletions += 1 }
+                }
+            }
+        }
+        return changed ? .changed(commit: nil, insertions: insertions, deletions: deletions, isNew: isNew) : .unchanged
+    }
+
+    /// Pushes the archive to its remote, when one is configured.
+    public func push() async -> PushStatus {
+        guard let remote = configuration.settings.archive.remote, remote.push else { return .notConfigured }
+        guard (try? await archive.head()) != nil else { return .upToDate }
+        do {
+            let result = try await archive.push(pushRemote(remote))
+            if result.wasUpToDate { return .upToDate }
+            logger.notice("archive pushed", metadata: ["commit": "\(result.pushedCommit.prefix(12))", "remote": "\(remote.url)"])
+            return .pushed(commit: String(result.pushedCommit.prefix(12)))
+        } catch {
+            logger.error(
+                "push failed; the commits stay in the local archive and go with the next push",
+                metadata: ["reason": "\(error)", "remote": "\(remote.url)"])
+            return .failed("\(error)")
+        }
+    }
+
+    func pushRemote(_ remote: RemoteSettings) -> PushRemote {
+        var credentials = PushRemote.Credentials.none
+        if let key = remote.privateKeyPath {
+            credentials = .sshKey(
+                username: remote.username ?? "git", privateKeyPath: key, publicKeyPath: nil, passphrase: remote.passphrase?.value)
+        } else if let token = remote.token {
+            credentials = .token(username: remote.username ?? "netraven", token: token.value)
+        }
+        let hostKey: PushRemote.HostKeyPolicy
+        switch remote.hostKey {
+        case "off": hostKey = .insecureAcceptAny
+        case "tofu": hostKey = .trustOnFirstUse(knownHostsFile: layout.remoteKnownHostsPath)
+        default: hostKey = .pinned(fingerprint: remote.hostKey)
+        }
+        let url = remote.url.hasPrefix("/") ? "file://" + remote.url : remote.url
+        return PushRemote(url: url, branch: remote.branch, credentials: credentials, hostKeyPolicy: hostKey)
+    }
+
+    static func newJobID() -> String {
+        String(UUID().uuidString.lowercased().prefix(13)).replacingOccurrences(of: "-", with: "")
+    }
+}
