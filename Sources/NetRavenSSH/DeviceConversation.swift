@@ -114,6 +114,10 @@ public struct DeviceConversation<Channel: CLIChannel> {
     /// prompts on the way. Returns everything rendered since the last command.
     private mutating func readUntil(context: String, done: (String) -> Bool) throws -> String {
         var lastData = ContinuousClock.now
+        // Where the last pager prompt was answered. The prompt still renders until its erasure has fully arrived (a
+        // chunk of backspaces leaves it intact), and its tail may still be arriving: answer again only once a new line
+        // has started, or one prompt gets two keys and the device skips a page.
+        var pagerAnsweredAt: Int?
         while true {
             let now = ContinuousClock.now
             if now >= deadline {
@@ -138,7 +142,9 @@ public struct DeviceConversation<Channel: CLIChannel> {
             let tail = TerminalText.render(pending.suffix(Self.tailWindow))
             let last = Self.lastLine(tail)
             if let pager = platform.pager, pager.pattern.matches(last) {
+                if let answered = pagerAnsweredAt, !pending[answered...].contains(0x0A) { continue }
                 try channel.write(pager.send)
+                pagerAnsweredAt = pending.count
                 continue
             }
             if done(last) {
