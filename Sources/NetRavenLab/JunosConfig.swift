@@ -112,9 +112,19 @@ final class JunosNode {
                 node.children?.remove(at: i)
                 return true
             }
-            guard let (child, used) = node.matchingBlock(rest) else { return false }
-            node = child
-            rest = rest.dropFirst(used)
+            if let (child, used) = node.matchingBlock(rest) {
+                node = child
+                rest = rest.dropFirst(used)
+                continue
+            }
+            // `delete snmp location` removes `location "Lab rack 4";`: the value is optional.
+            if let i = node.children?.firstIndex(where: {
+                $0.children == nil && Self.statement($0.text).hasPrefix(statement + " ")
+            }) {
+                node.children?.remove(at: i)
+                return true
+            }
+            return false
         }
         return false
     }
