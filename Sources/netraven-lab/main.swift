@@ -1,1 +1,3 @@
 import NetRavenLab
+
+await LabCommand.runFromCommandLine()

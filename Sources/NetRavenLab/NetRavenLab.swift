@@ -1,1 +1,0 @@
-// NetRavenLab: filled in by the first commits that use it.
