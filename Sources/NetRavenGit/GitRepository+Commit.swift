@@ -25,7 +25,9 @@ extension GitRepository {
             var oid = git_oid()
             let bytes = Array(contents.utf8)
             let result = bytes.withUnsafeBytes { git_blob_create_from_buffer(&oid, repo, $0.baseAddress, $0.count) }
-            guard result == 0 else { throw ArchiveError.git(.commitFailed, "cannot write blob for \(path.string)", result) }
+            guard result == 0 else {
+                throw ArchiveError.git(.commitFailed, "cannot write blob for \(path.string)", result)
+            }
             try root.insert(path.components[...], blob: oid, fullPath: path.string)
         }
 
@@ -150,7 +152,8 @@ extension GitRepository {
         let seconds = git_time_t(signature.date.timeIntervalSince1970.rounded(.down))
         let result = git_signature_new(&out, signature.name, signature.email, seconds, 0)
         guard result == 0, let out else {
-            throw ArchiveError.git(.commitFailed, "invalid \(role) signature '\(signature.name) <\(signature.email)>'", result)
+            let text = "invalid \(role) signature '\(signature.name) <\(signature.email)>'"
+            throw ArchiveError.git(.commitFailed, text, result)
         }
         return out
     }

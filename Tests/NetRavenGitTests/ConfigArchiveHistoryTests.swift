@@ -76,7 +76,9 @@ import Testing
             let c1 = try #require(
                 try await archive.commit(["core/r1.cfg": "hostname r1\ninterface e0\n description old\n"]))
             try await archive.commit(["core/r1.cfg": "hostname r1\ninterface e0\n description new\n"])
-            try await archive.commit(["core/r1.cfg": "hostname r1\ninterface e0\n description new\nntp server 10.0.0.1\n"])
+            try await archive.commit([
+                "core/r1.cfg": "hostname r1\ninterface e0\n description new\nntp server 10.0.0.1\n"
+            ])
 
             let last = try await archive.diff(path: "core/r1.cfg", from: nil, to: nil)
             #expect(last.contains("--- a/core/r1.cfg\n+++ b/core/r1.cfg\n"))

@@ -49,11 +49,23 @@ import Testing
         }
     }
 
+    /// libgit2's local transport copies objects itself and runs no hooks: server-side refusals need ssh/https.
+    @Test func fileRemotesDoNotRunHooks() async throws {
+        try await withArchive { archive, directory in
+            let remotePath = "\(directory)/remote.git"
+            try makeBareRemote(at: remotePath, preReceiveHook: "#!/bin/sh\nexit 1\n")
+            let commit = try #require(try await archive.commit(["r1.cfg": "v1\n"]))
+            _ = try await archive.push(PushRemote(url: "file://\(remotePath)", hostKeyPolicy: .insecureAcceptAny))
+            #expect(try git("--git-dir=\(remotePath)", "rev-parse", "main") == commit.commit.id)
+        }
+    }
+
     @Test func pushWithoutCommitsIsNotFound() async throws {
         try await withArchive { archive, directory in
             try makeBareRemote(at: "\(directory)/remote.git")
             let error = await #expect(throws: ArchiveError.self) {
-                try await archive.push(PushRemote(url: "file://\(directory)/remote.git", hostKeyPolicy: .insecureAcceptAny))
+                try await archive.push(
+                    PushRemote(url: "file://\(directory)/remote.git", hostKeyPolicy: .insecureAcceptAny))
             }
             #expect(error?.code == .notFound)
         }

@@ -80,7 +80,8 @@ final class SSHServerFixture {
             }
             process.stop()
             lastError = FixtureError(
-                "sshd did not start on port \(candidate): \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
+                "sshd did not start on port \(candidate): "
+                    + ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""))
         }
         throw lastError ?? FixtureError("sshd did not start")
     }
@@ -103,7 +104,9 @@ final class SSHServerFixture {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else { throw FixtureError("bind() failed") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
