@@ -93,6 +93,7 @@ public final class ConfigArchive: Sendable {
     }
 
     /// True when this libgit2 can push over `ssh://`.
+    /// (`git_libgit2_features` only reads build-time flags, so it is the one call made off the archive's thread.)
     public static var supportsSSH: Bool {
         git_libgit2_features() & Int32(GIT_FEATURE_SSH.rawValue) != 0
     }

@@ -161,7 +161,9 @@ private final class PushContext {
         }
         credentialAttempts += 1
         guard credentialAttempts <= maxCredentialAttempts else {
-            return fail(.authenticationFailed, "the remote rejected the credentials (\(credentials))")
+            // libgit2's error from the failed attempt is still this thread's last error.
+            let reason = git_error_last()?.pointee.message.map { ": " + String(cString: $0) } ?? ""
+            return fail(.authenticationFailed, "the remote rejected the credentials (\(credentials))\(reason)")
         }
         switch credentials {
         case .none:

@@ -90,6 +90,32 @@ struct ConfigArchiveSSHPushTests {
         }
     }
 
+    @Test func passphraseProtectedKeyWorksAndAWrongPassphraseStaysSecret() async throws {
+        try await withSSHRemote { archive, server, remotePath, directory in
+            let commit = try #require(try await archive.commit(["r1.cfg": "v1\n"]))
+            let lockedKey = "\(directory)/ssh/locked_ed25519"
+            try runProcess("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "right-horse", "-f", lockedKey])
+            let authorized = try String(contentsOfFile: "\(directory)/ssh/authorized_keys", encoding: .utf8)
+            let lockedPublic = try String(contentsOfFile: "\(lockedKey).pub", encoding: .utf8)
+            try (authorized + lockedPublic).write(
+                toFile: "\(directory)/ssh/authorized_keys", atomically: true, encoding: .utf8)
+
+            func remote(passphrase: String) -> PushRemote {
+                PushRemote(
+                    url: server.url(for: remotePath),
+                    credentials: .sshKey(username: server.userName, privateKeyPath: lockedKey, passphrase: passphrase),
+                    hostKeyPolicy: .insecureAcceptAny)
+            }
+            let error = await #expect(throws: ArchiveError.self) {
+                try await archive.push(remote(passphrase: "wrong-battery-staple"))
+            }
+            #expect(error?.code == .authenticationFailed)
+            let text = "\(String(describing: error)) \(error?.message ?? "")"
+            #expect(!text.contains("wrong-battery-staple"))
+            #expect(try await archive.push(remote(passphrase: "right-horse")).pushedCommit == commit.commit.id)
+        }
+    }
+
     @Test func unknownKeyFailsAuthenticationWithoutLooping() async throws {
         try await withSSHRemote { archive, server, remotePath, directory in
             try await archive.commit(["r1.cfg": "v1\n"])
