@@ -1,0 +1,140 @@
+internal import CLibGit2
+internal import Dispatch
+internal import NIOPosix
+
+/// The configuration archive: a bare Git repository holding one text file per device, committed only on change
+/// and pushed (never forced) to a remote.
+///
+/// Every libgit2 call runs on one thread owned by the archive (a one-thread `NIOThreadPool`), never on Swift's
+/// cooperative pool: libgit2 objects are not thread-safe, its error text is thread-local, and its calls block.
+/// Calls are therefore serialised in submission order. Call `close()` when done; `deinit` closes as a fallback.
+public final class ConfigArchive: Sendable {
+    /// Filesystem path of the repository.
+    public let path: String
+    private let pool: NIOThreadPool
+    private let repository: GitRepository
+
+    /// Opens the repository at `path`, creating a bare repository (initial branch `main`) when `path` is missing or
+    /// an empty directory. Blocks briefly while the archive's thread opens the repository.
+    public init(path: String) throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        do {
+            repository = try Self.runAndWait(on: pool) { try GitRepository(path: path) }
+        } catch {
+            pool.shutdownGracefully { _ in }
+            throw error
+        }
+        self.path = path
+        self.pool = pool
+    }
+
+    deinit {
+        let repository = self.repository
+        pool.submit { state in
+            if case .active = state { repository.close() }
+        }
+        pool.shutdownGracefully { _ in }
+    }
+
+    /// Frees the repository on the archive's thread and stops that thread; later calls throw `.closed`.
+    public func close() async {
+        let repository = self.repository
+        _ = try? await pool.runIfActive { repository.close() }
+        try? await pool.shutdownGracefully()
+    }
+
+    /// Writes `files` on top of HEAD's tree and commits them in one commit.
+    ///
+    /// Paths are relative and `/`-separated (`emea/par1/r1.cfg`); `..`, absolute paths, empty components and `.git`
+    /// are rejected with `.invalidPath`. Files not listed keep their HEAD contents. Returns nil, and commits
+    /// nothing, when every file already has exactly this content at HEAD.
+    public func commit(
+        files: [ArchiveFile],
+        message: String,
+        author: ArchiveSignature,
+        committer: ArchiveSignature
+    ) async throws -> CommitOutcome? {
+        try await run { try $0.commit(files: files, message: message, author: author, committer: committer) }
+    }
+
+    /// Contents of `path` at `revision` (anything `git rev-parse` accepts: `HEAD~2`, short ids; HEAD when nil).
+    /// Nil when the path does not exist there or the archive has no commit yet.
+    public func read(path: String, revision: String? = nil) async throws -> String? {
+        let archivePath = try ArchivePath(path)
+        return try await run { try $0.read(path: archivePath, revision: revision) }
+    }
+
+    /// Commits that changed `path` (added, modified or removed it), newest first, at most `limit`.
+    public func history(path: String, limit: Int? = nil) async throws -> [ArchiveCommit] {
+        let archivePath = try ArchivePath(path)
+        return try await run { try $0.history(path: archivePath, limit: limit) }
+    }
+
+    /// Unified diff of `path` with `a/path` / `b/path` headers between `from` and `to`.
+    /// `to` nil means HEAD; `from` nil means the first parent of `to`. Empty when the file is identical or absent.
+    public func diff(path: String, from: String? = nil, to: String? = nil) async throws -> String {
+        let archivePath = try ArchivePath(path)
+        return try await run { try $0.diff(path: archivePath, from: from, to: to) }
+    }
+
+    /// The commit HEAD points at; nil before the first commit.
+    public func head() async throws -> ArchiveCommit? {
+        try await run { repository in try repository.headCommit().map { try repository.archiveCommit($0) } }
+    }
+
+    /// Pushes the local branch (HEAD) to `remote.branch` with a non-forcing refspec.
+    ///
+    /// Everything committed since the last successful push goes along, since the branch head includes it. A failed
+    /// push leaves local commits untouched. Throws `.pushRejected` when the remote refuses the update (hook,
+    /// non-fast-forward), `.hostKeyMismatch`, `.authenticationFailed` or `.pushFailed`.
+    public func push(_ remote: PushRemote) async throws -> PushResult {
+        try await run { try $0.push(remote) }
+    }
+
+    /// True when this libgit2 can push over `ssh://`.
+    /// (`git_libgit2_features` only reads build-time flags, so it is the one call made off the archive's thread.)
+    public static var supportsSSH: Bool {
+        git_libgit2_features() & Int32(GIT_FEATURE_SSH.rawValue) != 0
+    }
+
+    // MARK: - Thread confinement
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable (GitRepository) throws -> T) async throws -> T {
+        let repository = self.repository
+        do {
+            return try await pool.runIfActive { try body(repository) }
+        } catch let error as ArchiveError {
+            throw error
+        } catch is NIOThreadPoolError.ThreadPoolInactive {
+            throw ArchiveError(.closed, "the archive at \(path) is closed")
+        } catch is CancellationError where !Task.isCancelled {
+            // A stopped pool cancels work instead of running it: the archive was closed.
+            throw ArchiveError(.closed, "the archive at \(path) is closed")
+        }
+    }
+
+    /// Runs `body` on the pool's thread and blocks the caller until it finished (for the synchronous `init`).
+    private static func runAndWait<T: Sendable>(
+        on pool: NIOThreadPool,
+        _ body: @escaping @Sendable () throws -> T
+    ) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox<T>()
+        pool.submit { state in
+            switch state {
+            case .active: box.result = Result(catching: body)
+            case .cancelled: box.result = .failure(ArchiveError(.closed, "the archive's thread stopped"))
+            }
+            done.signal()
+        }
+        done.wait()
+        return try box.result!.get()
+    }
+}
+
+/// Hands a result from the pool's thread to a waiting thread.
+/// `@unchecked Sendable`: written once on the archive's thread before `signal()`, read only after `wait()`.
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}

@@ -1,1 +1,0 @@
-// NetRavenGit: filled in by the first commits that use it.
