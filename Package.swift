@@ -92,6 +92,11 @@ let package = Package(
         .testTarget(name: "NetRavenGitTests", dependencies: ["NetRavenGit"], swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenLabTests", dependencies: ["NetRavenLab"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "NetRavenAgentTests",
+            dependencies: ["NetRavenAgent", "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenLab"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "NetRavenCLITests",
             dependencies: ["NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent"],
             swiftSettings: swiftSettings

@@ -114,7 +114,7 @@ public final class CaptureService: Sendable {
             return result(outcome, attempts: collected.attempts)
         } catch let error as CaptureError {
             logger.error("capture failed", metadata: ["class": "\(error.code)", "reason": "\(error.message)"])
-            return result(.failed(error), attempts: 1)
+            return result(.failed(error), attempts: error.attempts)
         } catch {
             let wrapped = CaptureError(.archive, "\(error)")
             logger.error("capture failed", metadata: ["class": "\(wrapped.code)", "reason": "\(wrapped.message)"])

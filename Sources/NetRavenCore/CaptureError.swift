@@ -40,11 +40,14 @@ public struct CaptureError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     public var message: String
     public var underlying: (any Error & Sendable)?
+    /// How many attempts were made before giving up.
+    public var attempts: Int
 
-    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
+    public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil, attempts: Int = 1) {
         self.code = code
         self.message = message
         self.underlying = underlying
+        self.attempts = attempts
     }
 
     public var description: String {

@@ -60,7 +60,9 @@ public struct DeviceCollector: Sendable {
                 let remaining = deadline - ContinuousClock.now
                 let delay = settings.backoff.delay(attempt: attempt)
                 guard error.code.isTransient, attempt <= settings.retries, remaining > delay else {
-                    throw error
+                    var final = error
+                    final.attempts = attempt
+                    throw final
                 }
                 logger.warning(
                     "attempt failed, retrying",
@@ -87,9 +89,15 @@ public struct DeviceCollector: Sendable {
         }
         let (session, credential, fingerprint) = try login(device, credentials: credentials)
         defer { session.close() }
+        let shellRequested = ContinuousClock.now
         do {
             try session.openShell()
         } catch let error as SSHError {
+            // libssh reports an unanswered pty/shell request as a bare failure once its timeout expires: a device
+            // that stays silent that long is hung, not refusing.
+            if ContinuousClock.now - shellRequested >= settings.connectTimeout * 0.9 {
+                throw CaptureError(.timeout, "no answer to the shell request within \(settings.connectTimeout.seconds)s")
+            }
             throw error.captureError
         }
         var conversation = DeviceConversation(

@@ -33,6 +33,10 @@ public struct DeviceConversation<Channel: CLIChannel> {
         do {
             _ = try readUntilPrompt(context: "the first prompt after login")
         } catch let error as CaptureError where error.code == .timeout {
+            // Silence is a timeout (a hung device); output that never ends in a prompt is a rules problem.
+            if pending.isEmpty {
+                throw CaptureError(.timeout, "the device accepted the login but printed nothing within \(commandTimeout.seconds)s")
+            }
             throw CaptureError(.promptNotFound, "no prompt matching /\(platform.prompt.source)/ after login; "
                 + "the device printed: \(Self.excerpt(pending))")
         }
