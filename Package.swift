@@ -98,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NetRavenCLITests",
-            dependencies: ["NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent"],
+            dependencies: ["NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent", "NetRavenLab"],
             swiftSettings: swiftSettings
         ),
     ]
