@@ -100,7 +100,7 @@ public final class CaptureService: Sendable {
                 throw CaptureError(.configuration, "unknown platform \(device.platform)")
             }
             let credentials = device.credentials.compactMap { configuration.credentials[$0] }
-            let collected = try await collector.collect(device, platform: platform, credentials: credentials)
+            let collected = try await collector.collect(device, platform: platform, credentials: credentials, logger: logger)
             let files = try archiveFiles(for: device, collected: collected)
             let outcome = dryRun ? try await compare(files) : try await store(files, request: request, jobID: jobID)
             switch outcome {

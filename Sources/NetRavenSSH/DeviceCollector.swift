@@ -45,14 +45,16 @@ public struct DeviceCollector: Sendable {
     /// Collects `device`, retrying transient failures.
     /// - Throws: `CaptureError` with the failure's class.
     public func collect(
-        _ device: Device, platform: PlatformRules, credentials: [CredentialSet], clock: some Clock<Duration> = ContinuousClock()
+        _ device: Device, platform: PlatformRules, credentials: [CredentialSet], logger jobLogger: Logger? = nil,
+        clock: some Clock<Duration> = ContinuousClock()
     ) async throws -> CollectedConfiguration {
+        let logger = jobLogger ?? self.logger
         let deadline = ContinuousClock.now + settings.overallTimeout
         var attempt = 1
         while true {
             do {
                 var collected = try await pool.run { [self] in
-                    try collectOnce(device, platform: platform, credentials: credentials, deadline: deadline)
+                    try collectOnce(device, platform: platform, credentials: credentials, deadline: deadline, logger: logger)
                 }
                 collected.attempts = attempt
                 return collected
@@ -80,14 +82,15 @@ public struct DeviceCollector: Sendable {
 
     /// One attempt, blocking, on the calling (worker) thread.
     func collectOnce(
-        _ device: Device, platform: PlatformRules, credentials: [CredentialSet], deadline: ContinuousClock.Instant
+        _ device: Device, platform: PlatformRules, credentials: [CredentialSet], deadline: ContinuousClock.Instant,
+        logger: Logger
     ) throws -> CollectedConfiguration {
         do {
             try checkReachable(host: device.host, port: device.port, timeout: settings.connectTimeout)
         } catch let error as SSHError {
             throw error.captureError
         }
-        let (session, credential, fingerprint) = try login(device, credentials: credentials)
+        let (session, credential, fingerprint) = try login(device, credentials: credentials, logger: logger)
         defer { session.close() }
         let shellRequested = ContinuousClock.now
         do {
@@ -132,7 +135,7 @@ public struct DeviceCollector: Sendable {
     }
 
     /// Tries each credential set in order (key first, then each password) until one works.
-    private func login(_ device: Device, credentials: [CredentialSet]) throws -> (SSHSession, CredentialSet, String) {
+    private func login(_ device: Device, credentials: [CredentialSet], logger: Logger) throws -> (SSHSession, CredentialSet, String) {
         guard !credentials.isEmpty else {
             throw CaptureError(.configuration, "device \(device.name) has no credential set")
         }
