@@ -141,7 +141,15 @@ public final class CaptureService: Sendable {
 
     /// Commits the files when any differs from HEAD.
     func store(_ files: [ArchiveFile], request: CaptureRequest, jobID: String) async throws -> CaptureResult.Outcome {
-        let message = CommitMessage(device: request.device.name, trigger: request.trigger, jobID: jobID, events: request.events)
+        let isFirst: Bool
+        do {
+            isFirst = try await archive.read(path: files[0].path) == nil
+        } catch {
+            throw CaptureError(.archive, "cannot read the archive: \(error)")
+        }
+        let message = CommitMessage(
+            device: request.device.name, trigger: request.trigger, jobID: jobID, events: request.events,
+            isFirstCapture: isFirst)
         let now = Date()
         let settings = configuration.settings.archive
         let committer = ArchiveSignature(name: settings.authorName, email: settings.authorEmail, date: now)

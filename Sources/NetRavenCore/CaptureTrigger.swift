@@ -32,15 +32,15 @@ public struct CommitMessage: Sendable, Equatable {
     public var trigger: TriggerKind
     public var jobID: String
     public var events: [ChangeEvent]
-    /// Diff statistics line, e.g. "+3 -1".
-    public var stat: String?
+    /// The archive had no version of this device yet.
+    public var isFirstCapture: Bool
 
-    public init(device: String, trigger: TriggerKind, jobID: String, events: [ChangeEvent] = [], stat: String? = nil) {
+    public init(device: String, trigger: TriggerKind, jobID: String, events: [ChangeEvent] = [], isFirstCapture: Bool = false) {
         self.device = device
         self.trigger = trigger
         self.jobID = jobID
         self.events = events
-        self.stat = stat
+        self.isFirstCapture = isFirstCapture
     }
 
     /// The user who made the change, when the events name one (the most recent event wins).
@@ -48,11 +48,13 @@ public struct CommitMessage: Sendable, Equatable {
     public var changedFrom: String? { events.last { $0.source != nil }?.source }
 
     public var text: String {
-        var summary = "\(device): configuration changed (\(trigger.rawValue)"
+        var summary = "\(device): \(isFirstCapture ? "first capture" : "configuration changed") (\(trigger.rawValue)"
         if let user = changedBy { summary += " by \(user)" }
         summary += ")"
         var lines = [summary, ""]
-        if events.isEmpty {
+        if isFirstCapture && events.isEmpty {
+            lines.append("First version of this device in the archive.")
+        } else if events.isEmpty {
             lines.append(
                 trigger == .sweep
                     ? "Found by a scheduled sweep; no event explained this change."

@@ -85,6 +85,8 @@ import Testing
         let text = CommitMessage(device: "r2", trigger: .sweep, jobID: "j").text
         #expect(text.hasPrefix("r2: configuration changed (sweep)\n\nFound by a scheduled sweep"))
         #expect(!text.contains("Changed-By"))
+        let first = CommitMessage(device: "r2", trigger: .sweep, jobID: "j", isFirstCapture: true).text
+        #expect(first.hasPrefix("r2: first capture (sweep)\n\nFirst version of this device in the archive.\n"))
     }
 }
 
