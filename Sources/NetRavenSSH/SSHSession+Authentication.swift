@@ -43,7 +43,8 @@ extension SSHSession {
             if rc == SSH_AUTH_SUCCESS.rawValue { return }
             serverText = lastError()
             try checkAuthTransport(rc, "keyboard-interactive")
-            attempts.append(rc == SSH_AUTH_PARTIAL.rawValue ? "keyboard-interactive (partial success)" : "keyboard-interactive")
+            let partial = rc == SSH_AUTH_PARTIAL.rawValue
+            attempts.append(partial ? "keyboard-interactive (partial success)" : "keyboard-interactive")
         }
         throw authFailure(tried: attempts, allowed: allowed, serverText: serverText)
     }

@@ -18,9 +18,8 @@ extension SSHSession {
             throw SSHError(channelFailureCode(), "server refused a session channel: \(text)")
         }
         self.channel = channel
-        if ssh_channel_request_pty_size(channel, "vt100", Int32(clamping: terminalWidth), Int32(clamping: terminalHeight))
-            != SSH_OK
-        {
+        let (columns, rows) = (Int32(clamping: terminalWidth), Int32(clamping: terminalHeight))
+        if ssh_channel_request_pty_size(channel, "vt100", columns, rows) != SSH_OK {
             throw SSHError(channelFailureCode(), "server refused the pty request: \(lastError())")
         }
         if ssh_channel_request_shell(channel) != SSH_OK {
