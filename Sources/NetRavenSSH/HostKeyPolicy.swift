@@ -1,13 +1,3 @@
-/// How `SSHSession.connect()` treats the server's host key against the known_hosts file.
-public enum HostKeyPolicy: String, Sendable, CaseIterable {
-    /// Trust on first use: an unknown host's key is appended to known_hosts; a changed key is refused.
-    case tofu
-    /// Only keys already in known_hosts are accepted; unknown and changed keys are refused.
-    case strict
-    /// No check at all (lab use only); the fingerprint is still reported.
-    case off
-}
-
 /// What `SSHSession.connect()` concluded about the server's host key.
 public struct HostKeyVerdict: Sendable, Hashable {
     /// The decision taken.

@@ -1,3 +1,4 @@
+import NetRavenCore
 internal import CLibSSH
 
 extension SSHSession {

@@ -19,11 +19,12 @@ extension SSHSession {
         }
         self.channel = channel
         let (columns, rows) = (Int32(clamping: terminalWidth), Int32(clamping: terminalHeight))
+        let requested = ContinuousClock.now
         if ssh_channel_request_pty_size(channel, "vt100", columns, rows) != SSH_OK {
-            throw SSHError(channelFailureCode(), "server refused the pty request: \(lastError())")
+            throw SSHError(channelFailureCode(since: requested), "server refused the pty request: \(lastError())")
         }
         if ssh_channel_request_shell(channel) != SSH_OK {
-            throw SSHError(channelFailureCode(), "server refused the shell request: \(lastError())")
+            throw SSHError(channelFailureCode(since: requested), "server refused the shell request: \(lastError())")
         }
     }
 
@@ -81,8 +82,11 @@ extension SSHSession {
     }
 
     /// A refused request on a dead connection is a lost connection, not a refusal.
-    private func channelFailureCode() -> SSHError.Code {
+    /// libssh reports an unanswered request as a bare failure once its timeout expires (no reason, no code): a
+    /// server silent for that long is hung, which is a timeout, not a refusal.
+    private func channelFailureCode(since requested: ContinuousClock.Instant? = nil) -> SSHError.Code {
         guard let session, ssh_is_connected(session) != 0 else { return .connectionLost }
+        if let requested, ContinuousClock.now - requested >= target.connectTimeout * 0.9 { return .timeout }
         return .channelFailed
     }
 }

@@ -1,3 +1,4 @@
+public import NetRavenCore
 /// Where and how to connect: everything `SSHSession` needs except the credential.
 public struct SSHTarget: Sendable, Hashable {
     /// Host name or IP address.

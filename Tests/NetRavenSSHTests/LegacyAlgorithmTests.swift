@@ -1,3 +1,4 @@
+import NetRavenCore
 import NetRavenSSH
 import Testing
 

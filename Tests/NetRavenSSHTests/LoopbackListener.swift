@@ -1,3 +1,4 @@
+import NetRavenCore
 import Glibc
 
 /// A TCP socket listening on 127.0.0.1 on a kernel-chosen port that never accepts and never speaks: the

@@ -1,3 +1,4 @@
+import NetRavenCore
 import Foundation
 import Glibc
 import Testing

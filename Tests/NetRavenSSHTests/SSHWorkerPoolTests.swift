@@ -1,3 +1,4 @@
+import NetRavenCore
 import Glibc
 import NetRavenSSH
 import Testing

@@ -1,3 +1,4 @@
+import NetRavenCore
 import Foundation
 
 /// The system account for password tests: OpenSSH checks real users, so the tests need one with a known
