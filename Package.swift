@@ -26,6 +26,9 @@ let package = Package(
         // System libraries: one per C library, each imported by exactly one Swift wrapper module.
         .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
         .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Shims for what Swift cannot import: variadic functions and macros (see its header for each reason).
+        .target(name: "CNetRavenShims", dependencies: ["CCurl"]),
 
         // Pure Swift: model, configuration and rules loading, cleaning, normalization, decisions.
         .target(
@@ -50,6 +53,12 @@ let package = Package(
         .target(
             name: "NetRavenGit",
             dependencies: ["CLibGit2", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP transfers over libcurl (S3, webhooks, NetBox build on it).
+        .target(
+            name: "NetRavenHTTP",
+            dependencies: ["CCurl", "CNetRavenShims", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         // Capture jobs: collect, store, push; later the daemon's services.
@@ -91,6 +100,7 @@ let package = Package(
         .testTarget(name: "NetRavenSSHTests", dependencies: ["NetRavenSSH", "NetRavenCore"], swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenGitTests", dependencies: ["NetRavenGit"], swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenLabTests", dependencies: ["NetRavenLab"], swiftSettings: swiftSettings),
+        .testTarget(name: "NetRavenHTTPTests", dependencies: ["NetRavenHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NetRavenAgentTests",
             dependencies: ["NetRavenAgent", "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenLab"],

@@ -40,10 +40,9 @@ import Testing
         server.standardOutput = ready
         server.standardError = FileHandle.nullDevice
         try server.run()
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
+        // Foundation's waitUntilExit can hang on Linux for a signalled child (its exit notification is lost):
+        // kill and reap the server directly.
+        defer { stopServer(server.processIdentifier) }
         // "ready" arrives once the device listens.
         let line = ready.fileHandleForReading.availableData
         #expect(String(decoding: line, as: UTF8.self).contains("ready"))
@@ -84,4 +83,11 @@ func freePort() throws -> Int {
     }
     guard bound else { throw POSIXError(.EADDRINUSE) }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// Kills a test server and reaps it; ECHILD (Foundation reaped it first) is fine.
+func stopServer(_ pid: Int32) {
+    kill(pid, SIGKILL)
+    var status: Int32 = 0
+    _ = waitpid(pid, &status, 0)
 }
