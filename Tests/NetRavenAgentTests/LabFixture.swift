@@ -53,7 +53,9 @@ func withLab<T>(
 
 /// Runs `body` with a capture service for `setup`, shut down afterwards.
 func withService<T>(_ configuration: Configuration, _ body: (CaptureService) async throws -> T) async throws -> T {
-    let service = try CaptureService(configuration: configuration, logger: Logger(label: "test"))
+    var logger = Logger(label: "test")
+    logger.logLevel = .warning  // the capture lifecycle at info level would bury the test report
+    let service = try CaptureService(configuration: configuration, logger: logger)
     do {
         let result = try await body(service)
         await service.shutdown()

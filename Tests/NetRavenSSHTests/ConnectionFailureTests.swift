@@ -1,3 +1,4 @@
+import Foundation
 import NetRavenCore
 import NetRavenSSH
 import Testing
@@ -13,7 +14,11 @@ struct ConnectionFailureTests {
 
     @Test("closed port: connect and the TCP pre-check both say unreachable")
     func closedPort() async throws {
-        let port = try freeLoopbackPort()
+        // A socket bound but not listening holds the port for the whole test: connections are refused, and no
+        // server started by a parallel test can take the port in between (a merely "free" port can be).
+        let closed = try BoundClosedPort()
+        defer { closed.close() }
+        let port = closed.port
         let error = await #expect(throws: SSHError.self) {
             try await inSession(Self.target(port: port)) { try $0.connect() }
         }
@@ -74,5 +79,36 @@ struct ConnectionFailureTests {
             }
         }
         #expect(error?.code == .connectionLost)
+    }
+}
+
+/// A loopback TCP port held by a bound, non-listening socket: connecting to it is refused.
+final class BoundClosedPort {
+    let port: Int
+    private var fd: Int32
+
+    init() throws {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0
+            }
+        }
+        guard bound else {
+            Glibc.close(socketFD)
+            throw POSIXError(.EADDRINUSE)
+        }
+        fd = socketFD
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
     }
 }
