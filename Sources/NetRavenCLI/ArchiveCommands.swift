@@ -40,14 +40,22 @@ struct ArchiveAccess {
         }
     }
 
-    /// Runs `body` and closes the archive; archive errors become a message and exit 1.
+    /// Runs `body`, then closes the archive (on its own thread, before returning); archive errors become a message
+    /// and exit 1.
     func use<T>(_ body: () async throws -> T) async throws -> T {
-        defer { Task { [archive] in await archive.close() } }
+        let result: Result<T, any Error>
         do {
-            return try await body()
-        } catch let error as ExitCode {
-            throw error
+            result = .success(try await body())
         } catch {
+            result = .failure(error)
+        }
+        await archive.close()
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let error as ExitCode):
+            throw error
+        case .failure(let error):
             Output.error("netraven: \(error)")
             throw ExitCode(ExitStatus.partialFailure)
         }

@@ -32,7 +32,7 @@ public struct NetRavenCommand: AsyncParsableCommand {
             let code = exitCode(for: error)
             if code == .success {
                 // --help, --version: ArgumentParser prints them as "errors" with a success code.
-                print(fullMessage(for: error))
+                Output.line(fullMessage(for: error))
                 return 0
             }
             let message = fullMessage(for: error)
