@@ -96,19 +96,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "NetRavenCoreTests", dependencies: ["NetRavenCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "NetRavenSSHTests", dependencies: ["NetRavenSSH", "NetRavenCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "NetRavenGitTests", dependencies: ["NetRavenGit"], swiftSettings: swiftSettings),
-        .testTarget(name: "NetRavenLabTests", dependencies: ["NetRavenLab"], swiftSettings: swiftSettings),
-        .testTarget(name: "NetRavenHTTPTests", dependencies: ["NetRavenHTTP"], swiftSettings: swiftSettings),
+        // Helpers shared by the test targets (paths, temporary directories, loopback ports, lab runs); not shipped.
+        .target(name: "NetRavenTestSupport", dependencies: ["NetRavenLab"], swiftSettings: swiftSettings),
+
+        .testTarget(name: "NetRavenCoreTests", dependencies: ["NetRavenTestSupport", "NetRavenCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "NetRavenSSHTests", dependencies: ["NetRavenTestSupport", "NetRavenSSH", "NetRavenCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "NetRavenGitTests", dependencies: ["NetRavenTestSupport", "NetRavenGit"], swiftSettings: swiftSettings),
+        .testTarget(name: "NetRavenLabTests", dependencies: ["NetRavenTestSupport", "NetRavenLab"], swiftSettings: swiftSettings),
+        .testTarget(name: "NetRavenHTTPTests", dependencies: ["NetRavenTestSupport", "NetRavenHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NetRavenAgentTests",
-            dependencies: ["NetRavenAgent", "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenLab"],
+            dependencies: ["NetRavenTestSupport", "NetRavenAgent", "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenLab"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "NetRavenCLITests",
-            dependencies: ["NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent", "NetRavenLab"],
+            dependencies: ["NetRavenTestSupport", "NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent", "NetRavenLab"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -58,8 +58,18 @@ public final class Lab: Sendable {
         for d in devices { d.onChange(listener) }
     }
 
-    /// Binds every device and the control API; returns the ports.
+    /// Binds every device and the control API; returns the ports. When a bind fails, the lab shuts itself down
+    /// (listeners already bound are closed, the event loops stop) before the error is thrown: callers need no cleanup.
     public func start() async throws -> LabEndpoints {
+        do {
+            return try await bindAll()
+        } catch {
+            try? await shutdown()
+            throw error
+        }
+    }
+
+    private func bindAll() async throws -> LabEndpoints {
         var endpoints: [LabEndpoints.Device] = []
         for (i, device) in devices.enumerated() {
             let port = configuration.basePort == 0 ? 0 : configuration.basePort + i

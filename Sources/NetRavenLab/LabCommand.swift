@@ -103,13 +103,7 @@ public struct LabCommand: AsyncParsableCommand {
             configSize: Self.parseSize(configSize) ?? 4096, configsDirectory: configsDir, stateDirectory: stateDir,
             username: username, password: password, enablePassword: enablePassword, threads: threads)
         let lab = try Lab(configuration: configuration)
-        let endpoints: LabEndpoints
-        do {
-            endpoints = try await lab.start()
-        } catch {
-            try? await lab.shutdown()
-            throw error
-        }
+        let endpoints = try await lab.start()
         if let inventoryOut {
             try LabFiles.inventory(endpoints, host: host).write(toFile: inventoryOut, atomically: true, encoding: .utf8)
         }

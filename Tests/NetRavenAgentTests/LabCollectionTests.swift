@@ -87,7 +87,8 @@ import Testing
         ("rotateHostKey", .hostKeyChanged),
     ])
     func faultsAreClassifiedAndNothingIsCommitted(fault: String, expected: CaptureError.Code) async throws {
-        try await withLab(devices: 1, platforms: [.ciscoIOS]) { setup in
+        let collection: CollectionSettings = fault == "hang" ? .hangingDevice : .tests
+        try await withLab(devices: 1, platforms: [.ciscoIOS], collection: collection) { setup in
             let device = setup.configuration.devices[0]
             let labDevice = setup.device(device.name)
             try await withService(setup.configuration) { service in
@@ -144,7 +145,7 @@ import Testing
     }
 
     @Test func transientFailuresAreRetriedAuthFailuresAreNot() async throws {
-        var collection = CollectionSettings.fastTests
+        var collection = CollectionSettings.tests
         collection.retries = 2
         try await withLab(devices: 2, platforms: [.ciscoIOS], collection: collection) { setup in
             let dropping = setup.configuration.devices[0]

@@ -3,6 +3,7 @@ import Logging
 import NetRavenAgent
 import NetRavenCore
 import NetRavenLab
+import NetRavenTestSupport
 
 /// A running in-process lab plus a NetRaven configuration pointing at it, in a temporary state directory.
 /// Everything is torn down by `withLab` even when the test fails.
@@ -15,24 +16,17 @@ struct LabSetup {
     func device(_ name: String) -> LabDevice { lab.device(named: name)! }
 }
 
-/// The repository's `rules/` directory.
-let repositoryRules: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.appendingPathComponent("rules").path
-}()
 
 /// Starts a lab of `devices` devices, builds a configuration for it, runs `body`, and cleans up.
 func withLab<T>(
-    devices: Int = 4, platforms: [LabPlatform] = LabPlatform.allCases, collection: CollectionSettings = .fastTests,
+    devices: Int = 4, platforms: [LabPlatform] = LabPlatform.allCases, collection: CollectionSettings = .tests,
     maskSecrets: Bool = false, _ body: (LabSetup) async throws -> T
 ) async throws -> T {
     let lab = try Lab(configuration: LabConfiguration(devices: devices, platforms: platforms, controlPort: nil))
-    let endpoints = try await lab.start()
-    let state = FileManager.default.temporaryDirectory.appendingPathComponent("netraven-agent-\(UUID().uuidString)").path
-    defer { try? FileManager.default.removeItem(atPath: state) }
-    do {
-        let rules = try RuleBook.load(directory: repositoryRules)
+    let directory = try TemporaryDirectory(prefix: "netraven-agent")
+    let state = directory.path + "/state"
+    return try await withStartedLab(lab) { endpoints in
+        let rules = try RuleBook.load(directory: PackagePaths.rules)
         let credentials = CredentialSet(
             name: "lab", username: "admin", passwords: [Secret("admin")], enable: Secret("enable"))
         let devices = endpoints.devices.map {
@@ -42,12 +36,7 @@ func withLab<T>(
         settings.collection = collection
         settings.archive.maskSecrets = maskSecrets
         let configuration = Configuration(settings: settings, devices: devices, credentials: ["lab": credentials], rules: rules)
-        let result = try await body(LabSetup(lab: lab, endpoints: endpoints, stateDirectory: state, configuration: configuration))
-        try await lab.shutdown()
-        return result
-    } catch {
-        try? await lab.shutdown()
-        throw error
+        return try await body(LabSetup(lab: lab, endpoints: endpoints, stateDirectory: state, configuration: configuration))
     }
 }
 
@@ -67,10 +56,19 @@ func withService<T>(_ configuration: Configuration, _ body: (CaptureService) asy
 }
 
 extension CollectionSettings {
-    /// Short timeouts so fault tests end quickly; no retries unless a test asks for them.
-    static let fastTests = CollectionSettings(
-        concurrency: 8, connectTimeout: .seconds(3), commandTimeout: .seconds(2), overallTimeout: .seconds(20),
+    /// Generous timeouts: a loaded 2-core machine running debug builds and parallel tests can take seconds for an
+    /// SSH handshake, and a timeout here would be a hidden timing assertion. No retries unless a test asks.
+    static let tests = CollectionSettings(
+        concurrency: 8, connectTimeout: .seconds(30), commandTimeout: .seconds(30), overallTimeout: .seconds(120),
         retries: 0, backoff: Backoff(initial: .milliseconds(50), maximum: .milliseconds(200), multiplier: 2, jitter: 0))
+
+    /// Short timeouts, only for tests whose device hangs on purpose (so the failure arrives quickly).
+    static let hangingDevice: CollectionSettings = {
+        var settings = CollectionSettings.tests
+        settings.connectTimeout = .seconds(3)
+        settings.commandTimeout = .seconds(3)
+        return settings
+    }()
 }
 
 extension CaptureResult {

@@ -10,7 +10,7 @@ import Testing
     /// The end-to-end check: sweep 50 lab devices, change 5, sweep again: exactly 5 new commits, each with the
     /// change as its diff and the sweep trigger in its trailers.
     @Test func fiftyDevicesFiveChangesFiveCommits() async throws {
-        var collection = CollectionSettings.fastTests
+        var collection = CollectionSettings.tests
         collection.concurrency = 16
         try await withLab(devices: 50, collection: collection) { setup in
             try await withService(setup.configuration) { service in

@@ -1,4 +1,5 @@
 import Foundation
+import NetRavenTestSupport
 
 /// Runs the built `netraven` binary and captures its exit status and output.
 struct CLIRun {
@@ -68,29 +69,4 @@ final class LockedData: @unchecked Sendable {  // guarded by `lock`
     }
 }
 
-/// The repository's `rules/` directory.
-let repositoryRules: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.appendingPathComponent("rules").path
-}()
-
-/// A temporary directory removed when the value goes away.
-final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("netraven-cli-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    @discardableResult
-    func write(_ name: String, _ text: String, mode: Int = 0o600) throws -> String {
-        let file = path + "/" + name
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: file)
-        return file
-    }
-}
+let repositoryRules = PackagePaths.rules

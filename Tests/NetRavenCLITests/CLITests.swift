@@ -1,5 +1,6 @@
 import Foundation
 import NetRavenLab
+import NetRavenTestSupport
 import Testing
 
 /// The `netraven` binary as a user runs it, against the device lab.
@@ -22,7 +23,7 @@ import Testing
             rules_dir: \(repositoryRules)
             inventory: inventory.yaml
             credentials: credentials.yaml
-            collection: {connect_timeout: 3s, command_timeout: 3s, overall_timeout: 20s, retries: 0}
+            collection: {connect_timeout: 30s, command_timeout: 30s, overall_timeout: 120s, retries: 0}
             logging: {level: debug}
             """)
     }

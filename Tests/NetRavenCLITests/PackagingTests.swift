@@ -1,4 +1,5 @@
 import Foundation
+import NetRavenTestSupport
 import Testing
 
 @Suite struct PackagingTests {
@@ -7,7 +8,7 @@ import Testing
         let analyze = "/usr/bin/systemd-analyze"
         try #require(FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is missing (package systemd)")
         let directory = try TemporaryDirectory()
-        let units = URL(fileURLWithPath: repositoryRules).deletingLastPathComponent().appendingPathComponent("packaging/systemd")
+        let units = URL(fileURLWithPath: PackagePaths.root).appendingPathComponent("packaging/systemd")
         for name in ["netraven-sweep.service", "netraven-sweep.timer"] {
             let text = try String(contentsOf: units.appendingPathComponent(name), encoding: .utf8)
                 .replacingOccurrences(of: "/usr/bin/netraven", with: productsDirectory.appendingPathComponent("netraven").path)

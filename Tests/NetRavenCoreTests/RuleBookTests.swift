@@ -1,4 +1,5 @@
 import Foundation
+import NetRavenTestSupport
 import Testing
 
 @testable import NetRavenCore

@@ -1,5 +1,6 @@
 import Foundation
 import NetRavenGit
+import NetRavenTestSupport
 import Testing
 
 @Suite struct ConfigArchivePushTests {
@@ -74,7 +75,7 @@ import Testing
     @Test func secretsStayOutOfErrorsAndDescriptions() async throws {
         try await withArchive { archive, _ in
             try await archive.commit(["r1.cfg": "x\n"])
-            let port = try SSHServerFixture.freePort()
+            let port = try freeLoopbackPort()
             let remote = PushRemote(
                 url: "https://ops:s3cret-in-url@127.0.0.1:\(port)/archive.git",
                 credentials: .token(username: "ops", token: "tok-SECRET-123"), hostKeyPolicy: .insecureAcceptAny)

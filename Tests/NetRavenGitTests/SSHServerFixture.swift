@@ -1,4 +1,5 @@
 import Foundation
+import NetRavenTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -50,7 +51,7 @@ final class SSHServerFixture {
         let hostKey = try hostKeyPath(name)
         var lastError: (any Error)?
         for attempt in 0..<5 {
-            let candidate = (attempt == 0 && port != 0) ? port : try Self.freePort()
+            let candidate = (attempt == 0 && port != 0) ? port : try freeLoopbackPort()
             let config = """
                 Port \(candidate)
                 ListenAddress 127.0.0.1
@@ -94,28 +95,6 @@ final class SSHServerFixture {
 
     deinit { stop() }
 
-    /// Binds port 0 on loopback, reads the port back and releases it.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw FixtureError("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0 else { throw FixtureError("bind() failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw FixtureError("getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     /// Polls until something accepts TCP connections on the port, or the process died, for up to 5 s.
     private static func waitUntilListening(port: Int, process: SpawnedProcess) async -> Bool {

@@ -1,20 +1,15 @@
 import Foundation
 import NetRavenHTTP
+import NetRavenTestSupport
 import Testing
 
 /// libcurl against a real local HTTP server (scripts/http-test-server.py, Python's standard library).
 @Suite(.serialized) struct HTTPClientTests {
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
     /// Starts the test server, runs `body` with its base URL and a client, and stops both.
     func withServer(_ body: (String, HTTPClient) async throws -> Void) async throws {
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        server.arguments = [Self.packageRoot + "/scripts/http-test-server.py"]
+        server.arguments = [PackagePaths.script("http-test-server.py")]
         let output = Pipe()
         server.standardOutput = output
         try server.run()
@@ -107,11 +102,4 @@ import Testing
     @Test func reportsCurlVersion() {
         #expect(HTTPClient.curlVersion.split(separator: ".").count >= 2)
     }
-}
-
-/// Kills a test server and reaps it; ECHILD (Foundation reaped it first) is fine.
-func stopServer(_ pid: Int32) {
-    kill(pid, SIGKILL)
-    var status: Int32 = 0
-    _ = waitpid(pid, &status, 0)
 }

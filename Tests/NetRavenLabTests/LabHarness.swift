@@ -1,4 +1,5 @@
 import Foundation
+import NetRavenTestSupport
 import Testing
 
 @testable import NetRavenLab
@@ -9,26 +10,11 @@ func withLab<T>(
     _ body: (Lab, LabEndpoints) async throws -> T
 ) async throws -> T {
     let lab = try Lab(configuration: configuration)
-    let endpoints: LabEndpoints
-    do {
-        endpoints = try await lab.start()
-    } catch {
-        try? await lab.shutdown()
-        throw error
-    }
-    do {
-        let result = try await body(lab, endpoints)
-        try await lab.shutdown()
-        return result
-    } catch {
-        try? await lab.shutdown()
-        throw error
-    }
+    return try await withStartedLab(lab) { try await body(lab, $0) }
 }
 
-/// The repository root, found from this file, for `scripts/lab-client.py` and `.venv`.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+/// The repository root, for `scripts/lab-client.py` and `.venv`.
+let repositoryRoot = URL(fileURLWithPath: PackagePaths.root)
 
 struct ProcessFailure: Error, CustomStringConvertible {
     var description: String

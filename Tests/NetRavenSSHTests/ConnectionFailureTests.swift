@@ -1,6 +1,7 @@
 import Foundation
 import NetRavenCore
 import NetRavenSSH
+import NetRavenTestSupport
 import Testing
 
 @Suite("Unreachable, silent and vanishing peers")
@@ -79,36 +80,5 @@ struct ConnectionFailureTests {
             }
         }
         #expect(error?.code == .connectionLost)
-    }
-}
-
-/// A loopback TCP port held by a bound, non-listening socket: connecting to it is refused.
-final class BoundClosedPort {
-    let port: Int
-    private var fd: Int32
-
-    init() throws {
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw POSIXError(.EMFILE) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0
-            }
-        }
-        guard bound else {
-            Glibc.close(socketFD)
-            throw POSIXError(.EADDRINUSE)
-        }
-        fd = socketFD
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func close() {
-        if fd >= 0 { Glibc.close(fd) }
-        fd = -1
     }
 }

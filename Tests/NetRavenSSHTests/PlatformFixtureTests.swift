@@ -1,14 +1,10 @@
 import Foundation
 import NetRavenCore
 import NetRavenSSH
+import NetRavenTestSupport
 import Testing
 
-/// The repository's `rules/` directory.
-let repositoryRules: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.appendingPathComponent("rules").path
-}()
+let repositoryRules = PackagePaths.rules
 
 /// One `rules/fixtures/<platform>/<case>.yaml`, named `<platform>/<case>` in test results.
 struct FixtureFile: Sendable, CustomTestStringConvertible {

@@ -1,6 +1,7 @@
-import NetRavenCore
 import Foundation
 import Glibc
+import NetRavenCore
+import NetRavenTestSupport
 import Testing
 
 /// How a test's private sshd is configured.
@@ -250,13 +251,6 @@ final class SSHDLog: @unchecked Sendable {
     private var buffer = ""
     func append(_ text: String) { lock.withLock { buffer += text } }
     var text: String { lock.withLock { buffer } }
-}
-
-/// A port that was free a moment ago: bind 127.0.0.1:0, read the port back, close.
-func freeLoopbackPort() throws -> Int {
-    let listener = try LoopbackListener()
-    defer { listener.close() }
-    return listener.port
 }
 
 func currentUserName() throws -> String {
