@@ -5,17 +5,38 @@ public enum TriggerKind: String, Sendable, Codable, CaseIterable {
     case manual, sweep, syslog, trap, api
 }
 
+/// What a device says happened to its configuration.
+public enum ChangeKind: String, Sendable, Codable, CaseIterable {
+    /// The running configuration changed (IOS `CONFIG_I`, Junos `UI_COMMIT`, a config command logged).
+    case committed
+    /// The running configuration was saved to startup (`write memory`, `copy run start`).
+    case saved
+    /// A rollback or configuration replace.
+    case rollback
+}
+
 /// An event that explains a capture: who changed what, from where, when, and the raw message.
 public struct ChangeEvent: Sendable, Equatable, Codable {
     public var id: String
     public var kind: TriggerKind
     public var device: String
+    /// The user the device names (nil when it names only a line such as `console`).
     public var user: String?
+    /// The remote address when given, else the line or channel (`vty0`, `console`), else nil.
     public var source: String?
     public var time: Date
     public var raw: String?
+    /// What the device says happened; nil for events that carry no such statement (manual, api).
+    public var change: ChangeKind?
+    /// The device's own commit or transaction id, when the message carries one.
+    public var commit: String?
+    /// The rule that classified the message (`cisco_ios.config_i`, `CISCO-CONFIG-MAN-MIB.ciscoConfigManEvent`).
+    public var rule: String?
 
-    public init(id: String, kind: TriggerKind, device: String, user: String? = nil, source: String? = nil, time: Date, raw: String? = nil) {
+    public init(
+        id: String, kind: TriggerKind, device: String, user: String? = nil, source: String? = nil, time: Date,
+        raw: String? = nil, change: ChangeKind? = nil, commit: String? = nil, rule: String? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.device = device
@@ -23,6 +44,9 @@ public struct ChangeEvent: Sendable, Equatable, Codable {
         self.source = source
         self.time = time
         self.raw = raw
+        self.change = change
+        self.commit = commit
+        self.rule = rule
     }
 }
 
