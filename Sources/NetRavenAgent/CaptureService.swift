@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import Logging
 public import NetRavenCore
 public import NetRavenGit
@@ -9,17 +10,23 @@ public struct CaptureRequest: Sendable {
     public var device: Device
     public var trigger: TriggerKind
     public var events: [ChangeEvent]
+    /// The job id to log and commit under (the daemon's journal names it); nil = a new one.
+    public var jobID: String?
 
-    public init(device: Device, trigger: TriggerKind, events: [ChangeEvent] = []) {
+    public init(device: Device, trigger: TriggerKind, events: [ChangeEvent] = [], jobID: String? = nil) {
         self.device = device
         self.trigger = trigger
         self.events = events
+        self.jobID = jobID
     }
 }
 
 /// Captures devices into the archive: collect over SSH, store the files, commit when they changed, push.
 public final class CaptureService: Sendable {
-    public let configuration: Configuration
+    /// The configuration in force: inventory, credentials and rules can be replaced (SIGHUP); the state
+    /// directory, archive and collection settings stay those the service was created with.
+    public var configuration: Configuration { current.withLock { $0 } }
+    private let current: Mutex<Configuration>
     public let layout: ArchiveLayout
     public let archive: ConfigArchive
     private let collector: DeviceCollector
@@ -27,7 +34,7 @@ public final class CaptureService: Sendable {
     private let logger: Logger
 
     public init(configuration: Configuration, logger: Logger) throws {
-        self.configuration = configuration
+        current = Mutex(configuration)
         self.logger = logger
         layout = ArchiveLayout(
             stateDirectory: configuration.settings.stateDirectory, pathTemplate: configuration.settings.archive.pathTemplate)
@@ -47,6 +54,11 @@ public final class CaptureService: Sendable {
             settings: settings.collection, knownHostsPath: layout.knownHostsPath,
             maskSecrets: settings.archive.maskSecrets, collectStartup: settings.archive.collectStartup,
             pool: pool, logger: logger)
+    }
+
+    /// Takes a reloaded configuration's inventory, credentials and rules for the captures that start from now on.
+    public func update(_ configuration: Configuration) {
+        current.withLock { $0 = configuration }
     }
 
     /// Stops the worker threads and closes the archive.
@@ -83,7 +95,8 @@ public final class CaptureService: Sendable {
 
     /// Captures one device.
     public func capture(_ request: CaptureRequest, dryRun: Bool = false) async -> CaptureResult {
-        let jobID = Self.newJobID()
+        let jobID = request.jobID ?? Self.newJobID()
+        let configuration = self.configuration
         var logger = self.logger
         logger[metadataKey: "job"] = "\(jobID)"
         logger[metadataKey: "device"] = "\(request.device.name)"
@@ -227,7 +240,8 @@ public final class CaptureService: Sendable {
         return PushRemote(url: url, branch: remote.branch, credentials: credentials, hostKeyPolicy: hostKey)
     }
 
-    static func newJobID() -> String {
+    /// A new, short, unique job id.
+    public static func newJobID() -> String {
         String(UUID().uuidString.lowercased().prefix(13)).replacingOccurrences(of: "-", with: "")
     }
 }
