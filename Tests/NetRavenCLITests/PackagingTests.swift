@@ -8,15 +8,16 @@ import Testing
         let analyze = "/usr/bin/systemd-analyze"
         try #require(FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is missing (package systemd)")
         let directory = try TemporaryDirectory()
-        let units = URL(fileURLWithPath: PackagePaths.root).appendingPathComponent("packaging/systemd")
-        for name in ["netraven-sweep.service", "netraven-sweep.timer"] {
-            let text = try String(contentsOf: units.appendingPathComponent(name), encoding: .utf8)
+        let unitDirectory = URL(fileURLWithPath: PackagePaths.root).appendingPathComponent("packaging/systemd")
+        let units = ["netraven.service", "netraven-sweep.service", "netraven-sweep.timer"]
+        for name in units {
+            let text = try String(contentsOf: unitDirectory.appendingPathComponent(name), encoding: .utf8)
                 .replacingOccurrences(of: "/usr/bin/netraven", with: productsDirectory.appendingPathComponent("netraven").path)
             try directory.write(name, text, mode: 0o644)
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: analyze)
-        process.arguments = ["verify", directory.path + "/netraven-sweep.service", directory.path + "/netraven-sweep.timer"]
+        process.arguments = ["verify"] + units.map { directory.path + "/" + $0 }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -27,5 +28,27 @@ import Testing
         let ours = output.split(separator: "\n").filter { $0.contains("netraven") }
         #expect(process.terminationStatus == 0 || ours.isEmpty, "\(output)")
         #expect(ours.isEmpty, "\(ours)")
+    }
+}
+
+@Suite struct RsyslogSnippetTests {
+    /// The rsyslog forwarding snippet passes rsyslogd's own configuration check (`rsyslogd -N1`).
+    @Test func snippetValidates() throws {
+        let rsyslogd = "/usr/sbin/rsyslogd"
+        try #require(FileManager.default.isExecutableFile(atPath: rsyslogd), "rsyslogd is missing (package rsyslog)")
+        let directory = try TemporaryDirectory()
+        let snippet = PackagePaths.root + "/packaging/rsyslog/60-netraven.conf"
+        try directory.write("rsyslog.conf", "module(load=\"imuxsock\")\n$IncludeConfig \(snippet)\n", mode: 0o644)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: rsyslogd)
+        process.arguments = ["-N1", "-f", directory.path + "/rsyslog.conf"]
+        let output = Pipe()
+        process.standardError = output
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(!text.lowercased().contains("error"), "\(text)")
     }
 }
