@@ -6,6 +6,8 @@ public struct AgentSettings: Sendable {
     public var rulesDirectory: String?
     public var archive: ArchiveSettings
     public var collection: CollectionSettings
+    /// How change events are debounced before a capture (its `concurrency` is `collection.concurrency`).
+    public var debounce = DebounceSettings()
     public var logLevel: String
 
     public init(

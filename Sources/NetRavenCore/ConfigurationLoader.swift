@@ -63,6 +63,7 @@ public struct ConfigurationLoader: Sendable {
         let keys: Set<String> = [
             "state_dir", "rules_dir", "inventory", "credentials", "allow_readable_credentials", "archive",
             "collection", "logging",
+            "debounce",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -74,6 +75,8 @@ public struct ConfigurationLoader: Sendable {
         }
         if let archive = top["archive"] { settings.archive = readArchive(archive, resolve: resolve) }
         if let collection = top["collection"] { settings.collection = readCollection(collection) }
+        if let debounce = top["debounce"] { settings.debounce = readDebounce(debounce) }
+        settings.debounce.concurrency = settings.collection.concurrency
         if let logging = top["logging"], let map = logging.mapping(allowed: ["level"]) {
             if let levelNode = map["level"], let level = levelNode.string() {
                 if LogLevelName.allowed.contains(level.lowercased()) {
@@ -228,6 +231,20 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         return collection
+    }
+}
+
+extension ConfigurationLoader {
+    func readDebounce(_ node: NodeReader) -> DebounceSettings {
+        var debounce = DebounceSettings()
+        guard let map = node.mapping(allowed: ["quiet", "max_delay", "recheck_delay"]) else { return debounce }
+        debounce.quietPeriod = map["quiet"]?.duration() ?? debounce.quietPeriod
+        debounce.maximumDelay = map["max_delay"]?.duration() ?? debounce.maximumDelay
+        debounce.recheckDelay = map["recheck_delay"]?.duration() ?? debounce.recheckDelay
+        if debounce.maximumDelay < debounce.quietPeriod, let node = map["max_delay"] ?? map["quiet"] {
+            node.error("debounce.max_delay (\(debounce.maximumDelay)) must not be shorter than debounce.quiet (\(debounce.quietPeriod))")
+        }
+        return debounce
     }
 }
 

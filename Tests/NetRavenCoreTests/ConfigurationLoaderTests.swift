@@ -135,6 +135,19 @@ import Testing
         #expect(found.first?.message.hasPrefix("invalid YAML") == true)
     }
 
+    @Test func readsDebounceSettingsAndChecksThem() throws {
+        let base = "state_dir: state\ninventory: inventory.yaml\ncredentials: credentials.yaml\n"
+        let good = try load(
+            main: base + "collection: {concurrency: 3}\ndebounce: {quiet: 2s, max_delay: 1m, recheck_delay: 5s}\n",
+            inventory: Self.validInventory)
+        #expect(good.settings.debounce == DebounceSettings(
+            quietPeriod: .seconds(2), maximumDelay: .seconds(60), recheckDelay: .seconds(5), concurrency: 3))
+        let found = problems(main: base + "debounce:\n  quiet: 30s\n  max_delay: 10s\n  wait: 1s\n")
+            .map { "\($0.line):\($0.column) \($0.message)" }
+        #expect(found.contains { $0.hasPrefix("7:3 unknown key 'wait'") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("6:14 debounce.max_delay") }, "\(found)")
+    }
+
     @Test func reportsMainFileProblems() {
         let main = """
             state_dir: state
