@@ -7,6 +7,10 @@ public struct AgentSettings: Sendable {
     public var archive: ArchiveSettings
     public var collection: CollectionSettings
     public var logLevel: String
+    /// The event and job journal (`journal:`).
+    public var journal = JournalSettings()
+    /// Scheduled sweeps (`sweep:`).
+    public var sweep = SweepSettings()
 
     public init(
         stateDirectory: String, rulesDirectory: String? = nil, archive: ArchiveSettings = ArchiveSettings(),

@@ -63,6 +63,7 @@ public struct ConfigurationLoader: Sendable {
         let keys: Set<String> = [
             "state_dir", "rules_dir", "inventory", "credentials", "allow_readable_credentials", "archive",
             "collection", "logging",
+            "journal", "sweep",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -74,6 +75,7 @@ public struct ConfigurationLoader: Sendable {
         }
         if let archive = top["archive"] { settings.archive = readArchive(archive, resolve: resolve) }
         if let collection = top["collection"] { settings.collection = readCollection(collection) }
+        if let journal = top["journal"] { settings.journal = readJournal(journal) }
         if let logging = top["logging"], let map = logging.mapping(allowed: ["level"]) {
             if let levelNode = map["level"], let level = levelNode.string() {
                 if LogLevelName.allowed.contains(level.lowercased()) {
@@ -121,6 +123,7 @@ public struct ConfigurationLoader: Sendable {
                 pathTemplate: settings.archive.pathTemplate
             ).read()
         }
+        if let sweep = top["sweep"] { settings.sweep = readSweep(sweep, inventoryGroups: devices.isEmpty ? nil : Set(devices.map(\.group))) }
         return Configuration(settings: settings, devices: devices, credentials: credentials, rules: rules, files: files)
     }
 
