@@ -116,7 +116,10 @@ let package = Package(
         .testTarget(name: "NetRavenGitTests", dependencies: ["NetRavenTestSupport", "NetRavenGit"], swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenLabTests", dependencies: ["NetRavenTestSupport", "NetRavenLab"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "NetRavenJournalTests", dependencies: ["NetRavenTestSupport", "NetRavenJournal", "NetRavenCore"],
+            name: "NetRavenJournalTests",
+            dependencies: [
+                "NetRavenTestSupport", "NetRavenJournal", "NetRavenCore", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenHTTPTests", dependencies: ["NetRavenTestSupport", "NetRavenHTTP"], swiftSettings: swiftSettings),
         .testTarget(
