@@ -129,7 +129,8 @@ let package = Package(
         ),
         .testTarget(
             name: "NetRavenCLITests",
-            dependencies: ["NetRavenTestSupport", "NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent", "NetRavenLab"],
+            dependencies: ["NetRavenTestSupport", "NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent", "NetRavenLab",
+                           "NetRavenJournal"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -42,6 +42,17 @@ public final class EventJournal: Sendable {
         }
     }
 
+    /// Opens the journal like `init(path:)`, on a thread of its own so the cooperative pool never waits on the disk.
+    public static func open(path: String) async throws -> EventJournal {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try EventJournal(path: path) })
+            }
+            thread.name = "netraven.journal.open"
+            thread.start()
+        }
+    }
+
     // MARK: Events
 
     /// Writes the event before the caller acknowledges it. false when this id is already journaled (the stored
