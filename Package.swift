@@ -13,7 +13,6 @@ let package = Package(
     products: [
         .executable(name: "netraven", targets: ["netraven"]),
         .executable(name: "netraven-lab", targets: ["netraven-lab"]),
-        .executable(name: "netraven-journal-probe", targets: ["netraven-journal-probe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -10,16 +10,12 @@ extension NetRavenCommand {
             abstract: "List accepted change events from the journal, newest first: who, from where, which job.")
 
         @OptionGroup var global: GlobalOptions
-        @Option(name: .long, help: "Only this device's events.") var device: String?
-        @Option(name: .long, help: "Show at most this many events.") var limit = 50
-
-        func validate() throws {
-            if limit < 1 { throw ValidationError("--limit must be at least 1") }
-        }
+        @OptionGroup var filter: JournalListOptions
 
         func run() async throws {
             let access = try await JournalAccess(global: global)
-            let events = try await access.query { try await $0.events(device: device, limit: limit) }
+            let device = filter.device
+            let events = try await access.query { [filter] in try await $0.events(device: device, limit: filter.limit) }
             if global.json {
                 for item in events { Output.line(Self.json(item)) }
                 return

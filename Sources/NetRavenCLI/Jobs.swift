@@ -10,13 +10,11 @@ extension NetRavenCommand {
             abstract: "List capture jobs from the journal, newest first: state, attempts, commit or failure.")
 
         @OptionGroup var global: GlobalOptions
-        @Option(name: .long, help: "Only this device's jobs.") var device: String?
+        @OptionGroup var filter: JournalListOptions
         @Option(name: .long, help: "Only jobs in this state: queued, running, committed, unchanged, failed.")
         var state: String?
-        @Option(name: .long, help: "Show at most this many jobs.") var limit = 50
 
         func validate() throws {
-            if limit < 1 { throw ValidationError("--limit must be at least 1") }
             if let state, JobState(rawValue: state) == nil {
                 throw ValidationError(
                     "--state must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", ")), not '\(state)'")
@@ -26,7 +24,10 @@ extension NetRavenCommand {
         func run() async throws {
             let access = try await JournalAccess(global: global)
             let wanted = state.flatMap(JobState.init(rawValue:))
-            let jobs = try await access.query { try await $0.jobs(device: device, state: wanted, limit: limit) }
+            let device = filter.device
+            let jobs = try await access.query { [filter] in
+                try await $0.jobs(device: device, state: wanted, limit: filter.limit)
+            }
             if global.json {
                 for job in jobs { Output.line(Self.json(job)) }
                 return

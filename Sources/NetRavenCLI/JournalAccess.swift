@@ -36,6 +36,16 @@ struct JournalAccess {
     }
 }
 
+/// The filters `events` and `jobs` share.
+struct JournalListOptions: ParsableArguments {
+    @Option(name: .long, help: "Only this device's entries.") var device: String?
+    @Option(name: .long, help: "Show at most this many entries (newest first).") var limit = 50
+
+    func validate() throws {
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+}
+
 /// One JSON object per line, keys in the order given; nil values are `null`.
 func jsonLine(_ fields: [(String, String?)]) -> String {
     "{" + fields.map { "\(jsonString($0.0)):\($0.1.map(jsonString) ?? "null")" }.joined(separator: ",") + "}"
