@@ -24,6 +24,11 @@ public final class EventJournal: Sendable {
                 try FileManager.default.createDirectory(
                     atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
+            // Raw device messages can hold what an engineer typed: owner-only, like the state directory. SQLite
+            // takes an empty file as a new database and gives the -wal and -shm files the same mode.
+            if !FileManager.default.fileExists(atPath: path) {
+                _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
             var configuration = Configuration()
             configuration.label = "netraven.journal"
             configuration.busyMode = .timeout(30)

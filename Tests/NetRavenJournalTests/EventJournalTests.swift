@@ -184,6 +184,10 @@ import Testing
         #expect(synchronous == 2, "FULL")
         let attributes = try FileManager.default.attributesOfItem(atPath: directory.path + "/state")
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o700)
+        for file in [path, path + "-wal"] {
+            let mode = (try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber)?.intValue
+            #expect(mode == 0o600, "\(file)")
+        }
     }
 
     @Test func unopenablePathIsAStorageError() async {
