@@ -70,7 +70,8 @@ let package = Package(
         ),
         // Records events in a loop for the crash-durability test (killed with SIGKILL mid-stream); not installed.
         .executableTarget(
-            name: "netraven-journal-probe", dependencies: ["NetRavenJournal", "NetRavenCore"], swiftSettings: swiftSettings),
+            name: "netraven-journal-probe", dependencies: ["NetRavenJournal", "NetRavenCore"],
+            swiftSettings: swiftSettings),
         // Capture jobs: collect, store, push; later the daemon's services.
         .target(
             name: "NetRavenAgent",

@@ -16,8 +16,8 @@ extension NetRavenCommand {
 
         func validate() throws {
             if let state, JobState(rawValue: state) == nil {
-                throw ValidationError(
-                    "--state must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", ")), not '\(state)'")
+                let names = JobState.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("--state must be one of \(names), not '\(state)'")
             }
         }
 
@@ -33,7 +33,9 @@ extension NetRavenCommand {
                 return
             }
             guard !jobs.isEmpty else {
-                Output.line("no jobs in the journal" + (device.map { " for \($0)" } ?? "") + (state.map { " in state \($0)" } ?? ""))
+                Output.line(
+                    "no jobs in the journal" + (device.map { " for \($0)" } ?? "")
+                        + (state.map { " in state \($0)" } ?? ""))
                 return
             }
             var table = TextTable(["CREATED", "DEVICE", "TRIGGER", "STATE", "ATTEMPTS", "EVENTS", "JOB", "RESULT"])
@@ -56,7 +58,8 @@ extension NetRavenCommand {
 
         static func json(_ job: JournaledJob) -> String {
             var line = jsonLine([
-                ("id", job.id), ("device", job.device), ("trigger", job.trigger.rawValue), ("state", job.state.rawValue),
+                ("id", job.id), ("device", job.device), ("trigger", job.trigger.rawValue),
+                ("state", job.state.rawValue),
                 ("created_at", listingDate(job.createdAt)),
                 ("started_at", job.startedAt.map(listingDate)),
                 ("finished_at", job.finishedAt.map(listingDate)), ("commit", job.commit),

@@ -11,7 +11,8 @@ struct JournalAccess {
     init(global: GlobalOptions) async throws {
         let configuration = try global.loadConfiguration()
         let layout = ArchiveLayout(
-            stateDirectory: configuration.settings.stateDirectory, pathTemplate: configuration.settings.archive.pathTemplate)
+            stateDirectory: configuration.settings.stateDirectory,
+            pathTemplate: configuration.settings.archive.pathTemplate)
         let path = layout.journal
         guard FileManager.default.fileExists(atPath: path) else {
             Output.error("netraven: no journal at \(path) yet; the daemon ('netraven run') writes it")

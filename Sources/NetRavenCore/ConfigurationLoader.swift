@@ -123,7 +123,9 @@ public struct ConfigurationLoader: Sendable {
                 pathTemplate: settings.archive.pathTemplate
             ).read()
         }
-        if let sweep = top["sweep"] { settings.sweep = readSweep(sweep, inventoryGroups: devices.isEmpty ? nil : Set(devices.map(\.group))) }
+        if let sweep = top["sweep"] {
+            settings.sweep = readSweep(sweep, inventoryGroups: devices.isEmpty ? nil : Set(devices.map(\.group)))
+        }
         return Configuration(settings: settings, devices: devices, credentials: credentials, rules: rules, files: files)
     }
 

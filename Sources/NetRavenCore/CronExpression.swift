@@ -38,7 +38,8 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         let expanded = Self.macros[trimmed.lowercased()] ?? trimmed
         if expanded.hasPrefix("@") {
             throw InvalidExpression(
-                field: nil, reason: "unknown macro '\(trimmed)' (known: \(Self.macros.keys.sorted().joined(separator: ", ")))")
+                field: nil,
+                reason: "unknown macro '\(trimmed)' (known: \(Self.macros.keys.sorted().joined(separator: ", ")))")
         }
         let fields = expanded.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard fields.count == 5 else {
@@ -120,7 +121,8 @@ struct CronField {
         name: "month", range: 1...12,
         names: Dictionary(uniqueKeysWithValues: monthNames.enumerated().map { ($1, $0 + 1) }))
     static let dayOfWeek = CronField(
-        name: "day-of-week", range: 0...7, names: Dictionary(uniqueKeysWithValues: dayNames.enumerated().map { ($1, $0) }))
+        name: "day-of-week", range: 0...7,
+        names: Dictionary(uniqueKeysWithValues: dayNames.enumerated().map { ($1, $0) }))
 
     func parse(_ text: String) throws -> Set<Int> {
         var values: Set<Int> = []
@@ -167,7 +169,9 @@ struct CronField {
     private func value(_ text: String, in item: String) throws -> Int {
         if let named = names[text.lowercased()] { return named }
         guard let number = Int(text) else {
-            let accepted = names.isEmpty ? "" : " or a name (\(names.sorted { $0.value < $1.value }.map(\.key).joined(separator: ", ")))"
+            let accepted =
+                names.isEmpty
+                ? "" : " or a name (\(names.sorted { $0.value < $1.value }.map(\.key).joined(separator: ", ")))"
             throw fail("'\(text)' in '\(item)' is not a number\(accepted)")
         }
         guard range.contains(number) else {

@@ -21,7 +21,8 @@ public struct SweepSchedule: Sendable, Equatable, CustomStringConvertible {
     /// groups) do not hit the devices at the same second. Keep it smaller than the spacing between runs.
     public var jitter: Duration
 
-    public init(timing: Timing, timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current, jitter: Duration = .zero) {
+    public init(timing: Timing, timeZone: TimeZone = TimeZone(identifier: "UTC") ?? .current, jitter: Duration = .zero)
+    {
         self.timing = timing
         self.timeZone = timeZone
         self.jitter = jitter

@@ -36,8 +36,10 @@ extension ConfigurationLoader {
         for (name, keyLocation, value) in entries {
             if let inventoryGroups, !inventoryGroups.contains(name) {
                 let known = inventoryGroups.sorted().joined(separator: ", ")
-                value.diagnostics.add(keyLocation.diagnostic(
-                    "sweep.groups: no group '\(name)' in the inventory (groups: \(known.isEmpty ? "none" : known))"))
+                value.diagnostics.add(
+                    keyLocation.diagnostic(
+                        "sweep.groups: no group '\(name)' in the inventory (groups: \(known.isEmpty ? "none" : known))")
+                )
             }
             guard let groupMap = value.mapping(allowed: Self.scheduleKeys) else { continue }
             if !groupMap.has("every") && !groupMap.has("cron") {
@@ -87,14 +89,16 @@ extension ConfigurationLoader {
             if let zone = TimeZone(identifier: name) {
                 schedule.timeZone = zone
             } else {
-                zoneNode.error("\(zoneNode.path) '\(name)' is not a known time zone (use a name such as UTC or Europe/Paris)")
+                zoneNode.error(
+                    "\(zoneNode.path) '\(name)' is not a known time zone (use a name such as UTC or Europe/Paris)")
                 valid = false
             }
         }
         if let jitterNode = map["jitter"] {
             if let jitter = jitterNode.duration() { schedule.jitter = jitter } else { valid = false }
             if case .interval(let interval) = schedule.timing, schedule.jitter >= interval {
-                jitterNode.error("\(jitterNode.path) must be shorter than the interval (\(SweepSchedule.format(interval)))")
+                jitterNode.error(
+                    "\(jitterNode.path) must be shorter than the interval (\(SweepSchedule.format(interval)))")
                 valid = false
             }
         }

@@ -101,7 +101,9 @@ public final class EventJournal: Sendable {
     // MARK: Jobs
 
     /// Queues a capture job for `device` holding `eventIDs` (every one must have been recorded).
-    public func createJob(id: String, device: String, trigger: TriggerKind, eventIDs: [String], at date: Date) async throws {
+    public func createJob(id: String, device: String, trigger: TriggerKind, eventIDs: [String], at date: Date)
+        async throws
+    {
         try await write("create job \(id)") { db in
             if try Self.state(db, job: id) != nil {
                 throw JournalError(.duplicateJob, "a job with id \(id) exists already")
@@ -161,7 +163,9 @@ public final class EventJournal: Sendable {
                     UPDATE job SET state = ?, finished_at = ?, commit_id = ?, failure_code = ?, failure_reason = ?
                     WHERE id = ?
                     """,
-                arguments: [outcome.state.rawValue, date.timeIntervalSince1970, commit, failureCode, failureReason, job])
+                arguments: [
+                    outcome.state.rawValue, date.timeIntervalSince1970, commit, failureCode, failureReason, job,
+                ])
         }
     }
 
@@ -222,7 +226,9 @@ public final class EventJournal: Sendable {
 
     // MARK: Access
 
-    private func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    private func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws
+        -> T
+    {
         do {
             return try await pool.write(body)
         } catch let error as DatabaseError {
@@ -230,7 +236,8 @@ public final class EventJournal: Sendable {
         }
     }
 
-    private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T
+    {
         do {
             return try await pool.read(body)
         } catch let error as DatabaseError {
@@ -276,7 +283,11 @@ public final class EventJournal: Sendable {
     private static func events(_ db: Database, ofJob job: String) throws -> [ChangeEvent] {
         try Row.fetchAll(
             db,
-            sql: "SELECT event.* FROM event JOIN job_event ON job_event.event_id = event.id WHERE job_id = ? ORDER BY seq",
+            sql:
+                """
+                SELECT event.* FROM event JOIN job_event ON job_event.event_id = event.id
+                WHERE job_id = ? ORDER BY seq
+                """,
             arguments: [job]
         ).map(JournalRows.event)
     }

@@ -16,7 +16,9 @@ import Testing
         try directory.write("credentials.yaml", "credentials:\n  lab: {username: admin, password: pw-journal}\n")
         config = try directory.write(
             "netraven.yaml",
-            "state_dir: state\nrules_dir: \(repositoryRules)\ninventory: inventory.yaml\ncredentials: credentials.yaml\n")
+            "state_dir: state\nrules_dir: \(repositoryRules)\n"
+                + "inventory: inventory.yaml\ncredentials: credentials.yaml\n"
+        )
     }
 
     @Test func missingJournalSaysSo() throws {
@@ -34,10 +36,12 @@ import Testing
         try await journal.record(
             ChangeEvent(
                 id: "ev-1", kind: .syslog, device: "r1", user: "jdoe", source: "192.0.2.50", time: time,
-                raw: "<189>%SYS-5-CONFIG_I: Configured from vty0 by jdoe", change: .committed, rule: "cisco_ios.config_i"),
+                raw: "<189>%SYS-5-CONFIG_I: Configured from vty0 by jdoe", change: .committed,
+                rule: "cisco_ios.config_i"),
             peer: "192.0.2.1:514", transport: "udp", receivedAt: time)
         try await journal.record(
-            ChangeEvent(id: "ev-2", kind: .trap, device: "r2", time: time, change: .saved), peer: nil, transport: "trap",
+            ChangeEvent(id: "ev-2", kind: .trap, device: "r2", time: time, change: .saved), peer: nil,
+            transport: "trap",
             receivedAt: time.addingTimeInterval(1))
         try await journal.createJob(id: "job-1", device: "r1", trigger: .syslog, eventIDs: ["ev-1"], at: time)
         try await journal.markRunning(job: "job-1", at: time)
@@ -68,15 +72,20 @@ import Testing
         #expect(!failed.stdout.contains("job-1"))
 
         let jobs = try netraven(["jobs", "--config", config, "--json", "--limit", "1"])
-        let job = try #require(try JSONSerialization.jsonObject(with: Data(jobs.stdout.utf8)) as? [String: Any], "\(jobs.stdout)")
-        #expect(job["id"] as? String == "job-2" && job["attempts"] as? Int == 0 && job["events"] as? [String] == ["ev-2"])
+        let job = try #require(
+            try JSONSerialization.jsonObject(with: Data(jobs.stdout.utf8)) as? [String: Any], "\(jobs.stdout)")
+        #expect(
+            job["id"] as? String == "job-2" && job["attempts"] as? Int == 0 && job["events"] as? [String] == ["ev-2"])
 
         let committed = try netraven(["jobs", "--config", config, "--device", "r1"])
-        #expect(committed.stdout.contains("0123456789ab") && committed.stdout.contains("committed"), "\(committed.stdout)")
+        #expect(
+            committed.stdout.contains("0123456789ab") && committed.stdout.contains("committed"), "\(committed.stdout)")
 
         let bad = try netraven(["jobs", "--config", config, "--state", "done"])
         #expect(bad.status == 2)
-        #expect(bad.stderr.contains("--state must be one of queued, running, committed, unchanged, failed"), "\(bad.stderr)")
+        #expect(
+            bad.stderr.contains("--state must be one of queued, running, committed, unchanged, failed"), "\(bad.stderr)"
+        )
         let none = try netraven(["events", "--config", config, "--device", "r9"])
         #expect(none.status == 0 && none.stdout.contains("no events for r9"), "\(none.stdout)")
     }

@@ -11,7 +11,8 @@ import Testing
     }
 
     static func next(_ cron: String, after: String, zone: String = "UTC") throws -> String {
-        let schedule = SweepSchedule(timing: .cron(try CronExpression(cron)), timeZone: try #require(TimeZone(identifier: zone)))
+        let schedule = SweepSchedule(
+            timing: .cron(try CronExpression(cron)), timeZone: try #require(TimeZone(identifier: zone)))
         return ISO8601DateFormatter().string(from: schedule.nextSlot(after: date(after)))
     }
 
@@ -106,16 +107,24 @@ import Testing
 
     @Test func newYorkSpringForwardAndLateEveningRollover() throws {
         // 2026-03-08: 02:00 EST → 03:00 EDT at 07:00Z.
-        #expect(try Self.next("15 2 * * *", after: "2026-03-08T06:00:00Z", zone: "America/New_York") == "2026-03-08T07:00:00Z")
+        #expect(
+            try Self.next("15 2 * * *", after: "2026-03-08T06:00:00Z", zone: "America/New_York")
+                == "2026-03-08T07:00:00Z")
         // 23:30 local on Dec 31 is the next day in UTC.
-        #expect(try Self.next("30 23 31 12 *", after: "2026-06-01T00:00:00Z", zone: "America/New_York") == "2027-01-01T04:30:00Z")
+        #expect(
+            try Self.next("30 23 31 12 *", after: "2026-06-01T00:00:00Z", zone: "America/New_York")
+                == "2027-01-01T04:30:00Z")
     }
 
     @Test func intervalsAlignToTheEpochSoRestartsDoNotShiftThem() {
         let schedule = SweepSchedule(timing: .interval(.seconds(6 * 3600)))
         let formatter = ISO8601DateFormatter()
-        #expect(formatter.string(from: schedule.nextSlot(after: Self.date("2026-01-01T05:59:59Z"))) == "2026-01-01T06:00:00Z")
-        #expect(formatter.string(from: schedule.nextSlot(after: Self.date("2026-01-01T06:00:00Z"))) == "2026-01-01T12:00:00Z")
+        #expect(
+            formatter.string(from: schedule.nextSlot(after: Self.date("2026-01-01T05:59:59Z")))
+                == "2026-01-01T06:00:00Z")
+        #expect(
+            formatter.string(from: schedule.nextSlot(after: Self.date("2026-01-01T06:00:00Z")))
+                == "2026-01-01T12:00:00Z")
     }
 
     @Test func jitterComesFromTheInjectedGeneratorAndStaysInItsWindow() throws {
@@ -134,7 +143,8 @@ import Testing
             delays.insert(delay)
         }
         #expect(delays.count > 10, "the jitter varies: \(delays.count) distinct delays")
-        #expect(SweepSchedule(timing: .interval(.seconds(3600))).nextRun(after: after) == Self.date("2026-01-01T01:00:00Z"))
+        #expect(
+            SweepSchedule(timing: .interval(.seconds(3600))).nextRun(after: after) == Self.date("2026-01-01T01:00:00Z"))
     }
 }
 

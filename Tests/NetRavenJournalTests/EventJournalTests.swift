@@ -62,7 +62,8 @@ import Testing
         try await journal.markRunning(job: "j1", at: Self.start.addingTimeInterval(10))
         // e3 arrives during the collection: it joins the next job, and so does e2 (the device was dirty).
         try await journal.createJob(id: "j2", device: "r1", trigger: .syslog, eventIDs: ["e2", "e3"], at: Self.start)
-        try await journal.finish(job: "j1", outcome: .committed(commit: "abc123"), at: Self.start.addingTimeInterval(20))
+        try await journal.finish(
+            job: "j1", outcome: .committed(commit: "abc123"), at: Self.start.addingTimeInterval(20))
 
         let j1 = try #require(try await journal.jobs(device: "r1", state: .committed, limit: 5).first)
         #expect(j1.id == "j1" && j1.trigger == .syslog && j1.eventIDs == ["e1", "e2"])
@@ -75,7 +76,8 @@ import Testing
 
         try await journal.markRunning(job: "j2", at: Self.start.addingTimeInterval(30))
         try await journal.finish(
-            job: "j2", outcome: .failed(code: "timeout", reason: "no prompt after 30 s"), at: Self.start.addingTimeInterval(40))
+            job: "j2", outcome: .failed(code: "timeout", reason: "no prompt after 30 s"),
+            at: Self.start.addingTimeInterval(40))
         let j2 = try #require(try await journal.jobs(device: nil, state: .failed, limit: 5).first)
         #expect(j2.failureCode == "timeout" && j2.failureReason == "no prompt after 30 s" && j2.commit == nil)
         #expect(try await journal.unfinishedWork().isEmpty)
@@ -100,13 +102,16 @@ import Testing
         }
         try await journal.markRunning(job: "j1", at: Self.start)
         try await journal.finish(job: "j1", outcome: .unchanged, at: Self.start)
-        await expectCode(.illegalTransition) { try await journal.finish(job: "j1", outcome: .unchanged, at: Self.start) }
+        await expectCode(.illegalTransition) {
+            try await journal.finish(job: "j1", outcome: .unchanged, at: Self.start)
+        }
         await expectCode(.illegalTransition) { try await journal.markRunning(job: "j1", at: Self.start) }
         await expectCode(.illegalTransition) { try await journal.attach(eventIDs: ["e1"], toJob: "j1") }
 
         // A queued job may fail without running (its device left the inventory).
         try await journal.createJob(id: "j2", device: "r9", trigger: .sweep, eventIDs: [], at: Self.start)
-        try await journal.finish(job: "j2", outcome: .failed(code: "configuration", reason: "no such device"), at: Self.start)
+        try await journal.finish(
+            job: "j2", outcome: .failed(code: "configuration", reason: "no such device"), at: Self.start)
     }
 
     @Test func resumeAfterReopeningCountsAttempts() async throws {
@@ -116,7 +121,8 @@ import Testing
                 try await journal.record(Self.event(id, device: id == "e4" ? "r2" : "r1"), peer: nil, transport: nil)
             }
             try await journal.createJob(id: "queued", device: "r1", trigger: .syslog, eventIDs: ["e1"], at: Self.start)
-            try await journal.createJob(id: "running", device: "r1", trigger: .trap, eventIDs: ["e2", "e3"], at: Self.start)
+            try await journal.createJob(
+                id: "running", device: "r1", trigger: .trap, eventIDs: ["e2", "e3"], at: Self.start)
             try await journal.markRunning(job: "running", at: Self.start)
             try await journal.createJob(id: "done", device: "r1", trigger: .manual, eventIDs: [], at: Self.start)
             try await journal.markRunning(job: "done", at: Self.start)
@@ -166,7 +172,8 @@ import Testing
             for index in 0..<count {
                 group.addTask {
                     // Every id twice: exactly one of each pair is new.
-                    try await journal.record(Self.event("c\(index / 2)", device: "r\(index % 5)"), peer: nil, transport: "udp")
+                    try await journal.record(
+                        Self.event("c\(index / 2)", device: "r\(index % 5)"), peer: nil, transport: "udp")
                 }
             }
             return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -185,7 +192,8 @@ import Testing
         let attributes = try FileManager.default.attributesOfItem(atPath: directory.path + "/state")
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o700)
         for file in [path, path + "-wal"] {
-            let mode = (try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber)?.intValue
+            let mode = (try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber)?
+                .intValue
             #expect(mode == 0o600, "\(file)")
         }
     }
