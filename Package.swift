@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
     ],
     targets: [
         // System libraries: one per C library, each imported by exactly one Swift wrapper module.
@@ -61,6 +62,16 @@ let package = Package(
             dependencies: ["CCurl", "CNetRavenShims", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // The durable event and job journal (SQLite in WAL mode through GRDB).
+        .target(
+            name: "NetRavenJournal",
+            dependencies: ["NetRavenCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // Records events in a loop for the crash-durability test (killed with SIGKILL mid-stream); not installed.
+        .executableTarget(
+            name: "netraven-journal-probe", dependencies: ["NetRavenJournal", "NetRavenCore"],
+            swiftSettings: swiftSettings),
         // Capture jobs: collect, store, push; later the daemon's services.
         .target(
             name: "NetRavenAgent",
@@ -75,6 +86,7 @@ let package = Package(
             name: "NetRavenCLI",
             dependencies: [
                 "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenAgent",
+                "NetRavenJournal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -103,6 +115,12 @@ let package = Package(
         .testTarget(name: "NetRavenSSHTests", dependencies: ["NetRavenTestSupport", "NetRavenSSH", "NetRavenCore"], swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenGitTests", dependencies: ["NetRavenTestSupport", "NetRavenGit"], swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenLabTests", dependencies: ["NetRavenTestSupport", "NetRavenLab"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NetRavenJournalTests",
+            dependencies: [
+                "NetRavenTestSupport", "NetRavenJournal", "NetRavenCore", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenHTTPTests", dependencies: ["NetRavenTestSupport", "NetRavenHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NetRavenAgentTests",
@@ -111,7 +129,8 @@ let package = Package(
         ),
         .testTarget(
             name: "NetRavenCLITests",
-            dependencies: ["NetRavenTestSupport", "NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent", "NetRavenLab"],
+            dependencies: ["NetRavenTestSupport", "NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent", "NetRavenLab",
+                           "NetRavenJournal"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -20,6 +20,8 @@ public struct ArchiveLayout: Sendable {
     public var knownHostsPath: String { stateDirectory + "/known_hosts" }
     /// Host keys of the archive's push remote (trust on first use).
     public var remoteKnownHostsPath: String { stateDirectory + "/remote_known_hosts" }
+    /// The event and job journal (SQLite; see docs/journal.md).
+    public var journal: String { stateDirectory + "/journal.sqlite" }
 
     public func configPath(for device: Device) throws -> String {
         try pathTemplate.path(for: device)

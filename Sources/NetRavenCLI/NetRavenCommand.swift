@@ -13,7 +13,11 @@ public struct NetRavenCommand: AsyncParsableCommand {
             The configuration file defaults to $NETRAVEN_CONFIG, else /etc/netraven/netraven.yaml.
             """,
         version: version,
-        subcommands: [Backup.self, Sweep.self, History.self, Diff.self, Show.self, Push.self, CheckConfig.self]
+        subcommands: [
+            Backup.self, Sweep.self, History.self, Diff.self, Show.self, Push.self, CheckConfig.self,
+            Events.self,
+            Jobs.self,
+        ]
     )
 
     public init() {}

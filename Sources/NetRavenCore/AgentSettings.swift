@@ -9,6 +9,10 @@ public struct AgentSettings: Sendable {
     /// How change events are debounced before a capture (its `concurrency` is `collection.concurrency`).
     public var debounce = DebounceSettings()
     public var logLevel: String
+    /// The event and job journal (`journal:`).
+    public var journal = JournalSettings()
+    /// Scheduled sweeps (`sweep:`).
+    public var sweep = SweepSettings()
 
     public init(
         stateDirectory: String, rulesDirectory: String? = nil, archive: ArchiveSettings = ArchiveSettings(),

@@ -64,6 +64,7 @@ public struct ConfigurationLoader: Sendable {
             "state_dir", "rules_dir", "inventory", "credentials", "allow_readable_credentials", "archive",
             "collection", "logging",
             "debounce",
+            "journal", "sweep",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -77,6 +78,7 @@ public struct ConfigurationLoader: Sendable {
         if let collection = top["collection"] { settings.collection = readCollection(collection) }
         if let debounce = top["debounce"] { settings.debounce = readDebounce(debounce) }
         settings.debounce.concurrency = settings.collection.concurrency
+        if let journal = top["journal"] { settings.journal = readJournal(journal) }
         if let logging = top["logging"], let map = logging.mapping(allowed: ["level"]) {
             if let levelNode = map["level"], let level = levelNode.string() {
                 if LogLevelName.allowed.contains(level.lowercased()) {
@@ -123,6 +125,9 @@ public struct ConfigurationLoader: Sendable {
                 path: inventoryPath, diagnostics: diagnostics, rules: rules, credentials: credentials,
                 pathTemplate: settings.archive.pathTemplate
             ).read()
+        }
+        if let sweep = top["sweep"] {
+            settings.sweep = readSweep(sweep, inventoryGroups: devices.isEmpty ? nil : Set(devices.map(\.group)))
         }
         return Configuration(settings: settings, devices: devices, credentials: credentials, rules: rules, files: files)
     }
