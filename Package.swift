@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "NetRavenAgent",
             dependencies: [
-                "NetRavenCore", "NetRavenSSH", "NetRavenGit",
+                "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenJournal",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

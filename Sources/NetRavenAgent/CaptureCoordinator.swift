@@ -1,0 +1,259 @@
+import Foundation
+public import Logging
+public import NetRavenCore
+public import NetRavenJournal
+
+/// The daemon's capture loop: journals every accepted event, debounces per device, runs captures under the
+/// global limit, records each job's outcome, pushes after commits, and resumes unfinished work after a restart.
+///
+/// The deciding is ``DebounceStateMachine``'s; this actor only feeds it the time and carries out its jobs.
+/// Captures run on CaptureService's own threads (SSH workers, the archive's thread), never on this actor.
+public actor CaptureCoordinator {
+    /// What the coordinator has done so far, for logs, `/status` and tests.
+    public struct Counters: Sendable, Equatable {
+        public var eventsAccepted = 0
+        public var duplicateEvents = 0
+        public var unknownDeviceEvents = 0
+        public var jobsStarted = 0
+        public var committed = 0
+        public var unchanged = 0
+        public var failed = 0
+        public var pushes = 0
+        public var pushFailures = 0
+    }
+
+    private var machine: DebounceStateMachine<ContinuousClock.Instant>
+    private let clock = ContinuousClock()
+    private let journal: EventJournal
+    private let service: CaptureService
+    private let logger: Logger
+    private var devices: [String: Device]
+    private var timer: Task<Void, Never>?
+    private var runningTasks: [String: Task<Void, Never>] = [:]
+    /// Jobs the journal already holds (resumed after a restart): not created again.
+    private var journaledJobs: Set<String> = []
+    private var accepting = true
+    private var pushState: PushState = .idle
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    public private(set) var counters = Counters()
+
+    private enum PushState { case idle, pushing, pushingWithMore }
+
+    /// Creates the coordinator; nothing runs until events, requests or ``resume()`` arrive.
+    public init(service: CaptureService, journal: EventJournal, settings: DebounceSettings, logger: Logger) {
+        self.service = service
+        self.journal = journal
+        self.logger = logger
+        machine = DebounceStateMachine(settings: settings, makeJobID: { CaptureService.newJobID() })
+        devices = Dictionary(service.configuration.devices.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    // MARK: Inputs
+
+    /// Journals an event, then debounces it. Returns only after the journal holds it, so a listener may
+    /// acknowledge it (TCP read on, inform response). Returns false for an id already journaled.
+    @discardableResult
+    public func submit(_ event: ChangeEvent, peer: String?, transport: String?) async throws -> Bool {
+        guard try await journal.record(event, peer: peer, transport: transport) else {
+            counters.duplicateEvents += 1
+            return false
+        }
+        counters.eventsAccepted += 1
+        if devices[event.device] == nil {
+            // The resolver only hands over inventory devices; a reload may have removed it since.
+            counters.unknownDeviceEvents += 1
+            logger.warning("event for a device not in the inventory kept in the journal", metadata: ["device": "\(event.device)"])
+            return true
+        }
+        guard accepting else { return true }  // journaled: the next start resumes it
+        start(machine.received(event, at: clock.now))
+        return true
+    }
+
+    /// A capture without an event (sweep, API). A device already pending is not queued twice.
+    public func request(device: String, trigger: TriggerKind) -> DebounceStateMachine<ContinuousClock.Instant>.RequestOutcome? {
+        guard accepting, devices[device] != nil else { return nil }
+        let (outcome, jobs) = machine.requested(device: device, trigger: trigger, at: clock.now)
+        start(jobs)
+        return outcome
+    }
+
+    /// Queues what the journal holds unfinished: jobs queued or running when the daemon stopped (a crash, a
+    /// kill), and events no job took yet.
+    public func resume() async throws -> (jobs: Int, events: Int) {
+        let work = try await journal.unfinishedWork()
+        for job in work.jobs {
+            journaledJobs.insert(job.job.id)
+            start(
+                machine.resumed(
+                    CaptureJob(id: job.job.id, device: job.job.device, trigger: job.job.trigger, events: job.events),
+                    at: clock.now))
+        }
+        for event in work.orphanEvents where devices[event.device] != nil {
+            start(machine.received(event, at: clock.now))
+        }
+        if !work.jobs.isEmpty || !work.orphanEvents.isEmpty {
+            logger.notice(
+                "resumed unfinished work from the journal",
+                metadata: ["jobs": "\(work.jobs.count)", "events": "\(work.orphanEvents.count)"])
+        }
+        return (work.jobs.count, work.orphanEvents.count)
+    }
+
+    /// Takes a reloaded inventory (SIGHUP).
+    public func update(devices list: [Device]) {
+        devices = Dictionary(list.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Graceful shutdown: starts nothing new and waits for the captures in flight. Events still debouncing stay
+    /// in the journal and are resumed by the next start.
+    public func drain() async {
+        accepting = false
+        timer?.cancel()
+        timer = nil
+        while let (_, task) = runningTasks.first {
+            await task.value
+        }
+    }
+
+    /// Waits until nothing is debouncing, queued, running or pushing (tests and `netraven run --once`).
+    public func waitUntilIdle() async {
+        if isIdle { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
+
+    /// What is happening to a device.
+    public func state(of device: String) -> DebounceStateMachine<ContinuousClock.Instant>.DeviceState {
+        machine.state(of: device)
+    }
+
+    // MARK: Running jobs
+
+    private var isIdle: Bool { machine.busyDevices == 0 && runningTasks.isEmpty && pushState == .idle }
+
+    private func start(_ jobs: [CaptureJob]) {
+        for job in jobs {
+            counters.jobsStarted += 1
+            runningTasks[job.id] = Task { await self.run(job) }
+        }
+        rescheduleTimer()
+        notifyIfIdle()
+    }
+
+    private func run(_ job: CaptureJob) async {
+        var log = logger
+        log[metadataKey: "job"] = "\(job.id)"
+        log[metadataKey: "device"] = "\(job.device)"
+        let outcome: CaptureJobOutcome
+        do {
+            outcome = try await capture(job, logger: log)
+        } catch {
+            // The journal failed: the capture may have run, but its record did not land. Say so loudly; the
+            // events stay unfinished in the journal and are captured again after a restart.
+            log.error("journal write failed", metadata: ["reason": "\(error)"])
+            outcome = .failed
+        }
+        runningTasks[job.id] = nil
+        journaledJobs.remove(job.id)
+        if outcome == .committed { schedulePush() }
+        start(machine.finished(jobID: job.id, outcome: outcome, at: clock.now))
+    }
+
+    private func capture(_ job: CaptureJob, logger log: Logger) async throws -> CaptureJobOutcome {
+        let now = Date()
+        if !journaledJobs.contains(job.id) {
+            try await journal.createJob(
+                id: job.id, device: job.device, trigger: job.trigger, eventIDs: job.events.map(\.id), at: now)
+        } else {
+            try await journal.attach(eventIDs: job.events.map(\.id), toJob: job.id)
+        }
+        try await journal.markRunning(job: job.id, at: now)
+        guard let device = devices[job.device] else {
+            counters.failed += 1
+            try await journal.finish(
+                job: job.id, outcome: .failed(code: "configuration", reason: "device no longer in the inventory"),
+                at: Date())
+            return .failed
+        }
+        let result = await service.capture(
+            CaptureRequest(device: device, trigger: job.trigger, events: job.events, jobID: job.id))
+        switch result.outcome {
+        case .changed(let commit, _, _, _):
+            counters.committed += 1
+            try await journal.finish(job: job.id, outcome: .committed(commit: commit ?? ""), at: Date())
+            return .committed
+        case .unchanged:
+            counters.unchanged += 1
+            if !job.events.isEmpty {
+                log.notice(
+                    "change event but the configuration is unchanged",
+                    metadata: ["events": "\(job.events.map(\.id).joined(separator: ","))"])
+            }
+            try await journal.finish(job: job.id, outcome: .unchanged, at: Date())
+            return .unchanged
+        case .failed(let error):
+            counters.failed += 1
+            try await journal.finish(
+                job: job.id, outcome: .failed(code: "\(error.code)", reason: error.message), at: Date())
+            return .failed
+        }
+    }
+
+    /// One push at a time; commits that land during a push are pushed right after it.
+    private func schedulePush() {
+        switch pushState {
+        case .idle:
+            pushState = .pushing
+            Task { await self.pushLoop() }
+        case .pushing:
+            pushState = .pushingWithMore
+        case .pushingWithMore:
+            break
+        }
+    }
+
+    private func pushLoop() async {
+        while true {
+            switch await service.push() {
+            case .pushed: counters.pushes += 1
+            case .failed: counters.pushFailures += 1
+            case .notConfigured, .upToDate: break
+            }
+            if pushState == .pushingWithMore {
+                pushState = .pushing
+                continue
+            }
+            pushState = .idle
+            notifyIfIdle()
+            return
+        }
+    }
+
+    // MARK: Time
+
+    private func rescheduleTimer() {
+        timer?.cancel()
+        timer = nil
+        guard accepting, let deadline = machine.nextDeadline else { return }
+        timer = Task {
+            do {
+                try await clock.sleep(until: deadline, tolerance: .milliseconds(50))
+            } catch {
+                return  // cancelled: a newer deadline replaced this one
+            }
+            self.timerFired()
+        }
+    }
+
+    private func timerFired() {
+        timer = nil
+        start(machine.tick(at: clock.now))
+    }
+
+    private func notifyIfIdle() {
+        guard isIdle, !idleWaiters.isEmpty else { return }
+        let waiters = idleWaiters
+        idleWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+}
