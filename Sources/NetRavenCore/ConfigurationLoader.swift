@@ -63,6 +63,7 @@ public struct ConfigurationLoader: Sendable {
         let keys: Set<String> = [
             "state_dir", "rules_dir", "inventory", "credentials", "allow_readable_credentials", "archive",
             "collection", "logging",
+            "syslog",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -121,7 +122,10 @@ public struct ConfigurationLoader: Sendable {
                 pathTemplate: settings.archive.pathTemplate
             ).read()
         }
-        return Configuration(settings: settings, devices: devices, credentials: credentials, rules: rules, files: files)
+        var configuration = Configuration(
+            settings: settings, devices: devices, credentials: credentials, rules: rules, files: files)
+        if let syslog = top["syslog"] { configuration.syslog = readSyslog(syslog, resolve: resolve) }
+        return configuration
     }
 
     /// Refuses a credentials file others can read, as ssh refuses a loose private key.
