@@ -32,7 +32,8 @@ extension ConfigurationLoader {
                 guard let text = item.string() else { return nil }
                 guard let prefix = IPPrefix(text) else {
                     item.error(
-                        "\(item.path) must be an IP address or a CIDR prefix (192.0.2.10, 10.1.0.0/16), found '\(text)'")
+                        "\(item.path) must be an IP address or a CIDR prefix (192.0.2.10, 10.1.0.0/16), "
+                            + "found '\(text)'")
                     return nil
                 }
                 return prefix

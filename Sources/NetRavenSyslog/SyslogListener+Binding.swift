@@ -70,9 +70,11 @@ extension SyslogListener {
                         try pipeline.addHandler(
                             ByteToMessageHandler(SyslogFrameDecoder(maxMessageBytes: maxMessageBytes)))
                         // Low watermarks: the socket is read again only when the handler has taken the messages.
-                        return try Connection(
+                        let connection = try Connection(
                             wrappingChannelSynchronously: channel,
                             configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 2)))
+                        let peer = channel.remoteAddress.map(SyslogListener.peerText) ?? "unknown"
+                        return AcceptedConnection(peer: peer, channel: connection)
                     }
                 }
         } catch {

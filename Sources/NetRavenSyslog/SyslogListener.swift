@@ -21,7 +21,14 @@ public final class SyslogListener: Service, Sendable {
     public typealias Handler = @Sendable (SyslogDatagram) async -> Void
 
     typealias Connection = NIOAsyncChannel<SyslogFrame, Never>
-    typealias ConnectionServer = NIOAsyncChannel<Connection, Never>
+    typealias ConnectionServer = NIOAsyncChannel<AcceptedConnection, Never>
+
+    /// A connection with its sender's address, read when it was accepted: a sender that sends and closes at once
+    /// (logger) has no remote address any more by the time the accept loop sees the channel.
+    struct AcceptedConnection: Sendable {
+        var peer: String
+        var channel: Connection
+    }
     typealias DatagramChannel = NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
 
     struct State: Sendable {
@@ -167,13 +174,13 @@ public final class SyslogListener: Service, Sendable {
     private func acceptConnections(_ server: ConnectionServer, transport: SyslogTransport) async throws {
         try await withThrowingDiscardingTaskGroup { group in
             try await server.executeThenClose { inbound in
-                for try await connection in inbound {
-                    let peer = connection.channel.remoteAddress.map(Self.peerText) ?? "unknown"
-                    guard admit(connection.channel, peer: peer, transport: transport) else {
+                for try await accepted in inbound {
+                    let connection = accepted.channel
+                    guard admit(connection.channel, peer: accepted.peer, transport: transport) else {
                         connection.channel.close(promise: nil)
                         continue
                     }
-                    group.addTask { await self.serve(connection, peer: peer, transport: transport) }
+                    group.addTask { await self.serve(connection, peer: accepted.peer, transport: transport) }
                 }
             }
         }
