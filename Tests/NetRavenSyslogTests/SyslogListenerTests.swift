@@ -150,6 +150,41 @@ import Testing
         }
     }
 
+    @Test func tlsWithClientCertificatesRequired() async throws {
+        let directory = try TemporaryDirectory()
+        let path = { (name: String) in directory.path + "/" + name }
+        let newKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        let openssl = "/usr/bin/openssl"
+        for (name, subject) in [("ca", "/CN=netraven-test-ca"), ("server", "/CN=netraven-test")] {
+            try await ToolRun.check(
+                openssl, ["req", "-x509"] + newKey + ["-days", "1", "-subj", subject, "-keyout", path("\(name).key"),
+                    "-out", path("\(name).pem")], in: directory.path)
+        }
+        try await ToolRun.check(
+            openssl, ["req"] + newKey + ["-subj", "/CN=r1", "-keyout", path("client.key"), "-out", path("client.csr")],
+            in: directory.path)
+        try await ToolRun.check(
+            openssl, [
+                "x509", "-req", "-in", path("client.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
+                "-CAcreateserial", "-days", "1", "-out", path("client.pem"),
+            ], in: directory.path)
+        let tls = SyslogSettings.TLS(
+            listen: ListenAddress(host: "127.0.0.1", port: 0), certificatePath: path("server.pem"),
+            keyPath: path("server.key"), clientCAPath: path("ca.pem"))
+        try await ListenerHarness.with(ListenerHarness.settings(tls: tls)) { listener, inbox in
+            let port = try #require(listener.ports[.tls])
+            let client = ["s_client", "-connect", "127.0.0.1:\(port)", "-quiet", "-no_ign_eof"]
+            // Without a certificate the handshake fails on the server: nothing is delivered from it.
+            _ = try await ToolRun.run(openssl, client, stdin: "<13>anonymous\n", in: directory.path)
+            _ = try await ToolRun.run(
+                openssl, client + ["-cert", path("client.pem"), "-key", path("client.key")],
+                stdin: "<13>authenticated\n", in: directory.path)
+            #expect(try await inbox.next().text == "<13>authenticated")
+            #expect(listener.counters.received(.tls) == 1)
+            #expect(inbox.pending == 0)
+        }
+    }
+
     @Test func tlsWithMissingKeyFileFailsToBindWithAClearError() async throws {
         let directory = try TemporaryDirectory()
         let certificate = try directory.write("cert.pem", "not a certificate")
