@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
         // System libraries: one per C library, each imported by exactly one Swift wrapper module.
@@ -81,6 +83,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The syslog listener: UDP, TCP (LF and octet-counted framing) and TLS, with the source allow-list.
+        .target(
+            name: "NetRavenSyslog",
+            dependencies: [
+                "NetRavenCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Commands, as a library so they are testable.
         .target(
             name: "NetRavenCLI",
@@ -122,6 +138,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenHTTPTests", dependencies: ["NetRavenTestSupport", "NetRavenHTTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NetRavenSyslogTests",
+            dependencies: [
+                "NetRavenTestSupport", "NetRavenSyslog", "NetRavenCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "NetRavenAgentTests",
             dependencies: ["NetRavenTestSupport", "NetRavenAgent", "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenLab"],

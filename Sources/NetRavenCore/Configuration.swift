@@ -8,6 +8,8 @@ public struct Configuration: Sendable {
     public var rules: RuleBook
     /// The files it was read from, for messages.
     public var files: [String]
+    /// The `syslog:` section: listeners, relays, limits.
+    public var syslog = SyslogSettings()
 
     public init(
         settings: AgentSettings, devices: [Device], credentials: [String: CredentialSet], rules: RuleBook,

@@ -65,6 +65,7 @@ public struct ConfigurationLoader: Sendable {
             "collection", "logging",
             "debounce",
             "journal", "sweep",
+            "syslog",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -129,7 +130,10 @@ public struct ConfigurationLoader: Sendable {
         if let sweep = top["sweep"] {
             settings.sweep = readSweep(sweep, inventoryGroups: devices.isEmpty ? nil : Set(devices.map(\.group)))
         }
-        return Configuration(settings: settings, devices: devices, credentials: credentials, rules: rules, files: files)
+        var configuration = Configuration(
+            settings: settings, devices: devices, credentials: credentials, rules: rules, files: files)
+        if let syslog = top["syslog"] { configuration.syslog = readSyslog(syslog, resolve: resolve) }
+        return configuration
     }
 
     /// Refuses a credentials file others can read, as ssh refuses a loose private key.

@@ -43,6 +43,7 @@ struct InventoryReader {
         var devices: [Device] = []
         var seenNames: [String: SourceLocation] = [:]
         var seenPaths: [String: String] = [:]
+        var claimedNames: [String: String] = [:]
         for item in top.required("devices")?.sequence() ?? [] {
             guard let map = item.mapping(allowed: Self.deviceKeys) else { continue }
             let before = diagnostics.diagnostics.count
@@ -80,6 +81,7 @@ struct InventoryReader {
             device.region = setting("region")?.string()
             device.tags = setting("tags")?.stringList() ?? []
             device.aliases = map["aliases"]?.stringList() ?? []
+            checkAliases(of: device, at: map, claimed: &claimedNames)
             if let credentialNode = setting("credentials"), let names = credentialNode.stringList() {
                 device.credentials = names
                 for credentialName in names where credentials[credentialName] == nil {
@@ -112,5 +114,24 @@ struct InventoryReader {
             }
         }
         return devices
+    }
+
+    /// Events name devices by name or alias, case-insensitively: a name two devices claim would send one
+    /// device's changes to the other, so it is an error, reported at the alias (or name) that repeats it.
+    func checkAliases(of device: Device, at map: MappingReader, claimed: inout [String: String]) {
+        if let owner = claimed[device.name.lowercased()], owner != device.name {
+            map["name"]?.error("device name '\(device.name)' is already an alias of device '\(owner)'")
+        }
+        claimed[device.name.lowercased()] = device.name
+        for alias in device.aliases {
+            let key = alias.lowercased()
+            if alias.trimmingCharacters(in: .whitespaces).isEmpty {
+                map["aliases"]?.error("device '\(device.name)' has an empty alias")
+            } else if let owner = claimed[key], owner != device.name {
+                map["aliases"]?.error("alias '\(alias)' of device '\(device.name)' already names device '\(owner)'")
+            } else {
+                claimed[key] = device.name
+            }
+        }
     }
 }
