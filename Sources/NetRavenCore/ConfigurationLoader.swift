@@ -63,6 +63,7 @@ public struct ConfigurationLoader: Sendable {
         let keys: Set<String> = [
             "state_dir", "rules_dir", "inventory", "credentials", "allow_readable_credentials", "archive",
             "collection", "logging",
+            "snmp",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -96,6 +97,8 @@ public struct ConfigurationLoader: Sendable {
         }
         settings.rulesDirectory = rulesDirectory
         let rules = RuleBook.load(directory: rulesDirectory, diagnostics: diagnostics)
+        let trapRules = TrapRuleBook.load(directory: rulesDirectory, diagnostics: diagnostics)
+        let snmp = top["snmp"].flatMap { SNMPSettingsReader(environment: environment).read($0) }
 
         var files = [path]
         var credentials: [String: CredentialSet] = [:]
@@ -121,7 +124,11 @@ public struct ConfigurationLoader: Sendable {
                 pathTemplate: settings.archive.pathTemplate
             ).read()
         }
-        return Configuration(settings: settings, devices: devices, credentials: credentials, rules: rules, files: files)
+        var configuration = Configuration(
+            settings: settings, devices: devices, credentials: credentials, rules: rules, files: files)
+        configuration.snmp = snmp
+        configuration.trapRules = trapRules
+        return configuration
     }
 
     /// Refuses a credentials file others can read, as ssh refuses a loose private key.
