@@ -137,10 +137,6 @@ struct TrapRuleFileReader {
             }
             for item in casesNode.sequence() ?? [] {
                 guard let caseMap = item.mapping(allowed: Self.caseKeys) else { continue }
-                guard let caseOutcome = readOutcome(caseMap, at: item) else {
-                    item.error("a case needs kind (committed, saved, rollback) or change: false")
-                    continue
-                }
                 var conditions: [(varbind: String, accepted: [TrapRule.Expected])] = []
                 if let whenNode = caseMap["when"] {
                     for (varbindName, keyLocation, valueNode) in whenNode.namedEntries() ?? [] {
@@ -150,6 +146,12 @@ struct TrapRuleFileReader {
                         }
                         conditions.append((varbindName, readExpected(valueNode, varbind: varbind)))
                     }
+                }
+                guard let caseOutcome = readOutcome(caseMap, at: item) else {
+                    if !caseMap.has("kind") && !caseMap.has("change") {
+                        item.error("a case needs kind (committed, saved, rollback) or change: false")
+                    }
+                    continue
                 }
                 cases.append(TrapRule.Case(conditions: conditions, kind: caseOutcome.kind, reason: caseOutcome.reason))
             }

@@ -57,7 +57,7 @@ import Testing
                   listen: "0.0.0.0"
                   communities: [env:MISSING_COMMUNITY]
                   users:
-                    - {name: a, auth_protocol: SHA-999, auth_secret: short}
+                    - {name: a, auth_protocol: SHA-999, auth_secret: tiny7}
                     - {name: b, auth_protocol: SHA, auth_secret: "longenough1", priv_protocol: AES}
                     - {name: c, auth_protocol: SHA, auth_secret: "longenough1", engine_id: "0xzz"}
                   relays: [not-an-address]
@@ -68,13 +68,13 @@ import Testing
             let text = "\(error)"
             return text.contains("netraven.yaml:5:11: snmp.listen must be ADDRESS:PORT")
                 && text.contains("netraven.yaml:6:17: environment variable MISSING_COMMUNITY is not set")
-                && text.contains("netraven.yaml:8:36: snmp.users[0].auth_protocol must be one of MD5, SHA")
-                && text.contains("netraven.yaml:8:61: snmp.users[0].auth_secret must be at least 8 characters")
+                && text.contains("netraven.yaml:8:32: snmp.users[0].auth_protocol must be one of MD5, SHA")
+                && text.contains("netraven.yaml:8:54: snmp.users[0].auth_secret must be at least 8 characters")
                 && text.contains("netraven.yaml:9:7: an SNMP user needs both priv_protocol and priv_secret")
-                && text.contains("netraven.yaml:10:80: snmp.users[2].engine_id must be 5 to 32 octets")
+                && text.contains("netraven.yaml:10:76: snmp.users[2].engine_id must be 5 to 32 octets")
                 && text.contains("netraven.yaml:11:12: snmp.relays[0] must be an IP address")
                 && text.contains("netraven.yaml:12:3: unknown key 'trap_port' in snmp")
-                && !text.contains("short")
+                && !text.contains("tiny7")
         }
     }
 }

@@ -72,8 +72,8 @@ let trapFixtures: [TrapFixture] = (try? TrapFixture.loadAll(rulesDirectory: repo
         let text = found.map(\.description)
         #expect(text.contains { $0.hasSuffix("TEST-MIB.yaml:10:5: unknown key 'colour' in traps[0] (known keys: cases, change, description, fields, kind, name, oid, reason)") })
         #expect(text.contains { $0.contains(":12:29: 'flash' is not a value of destination (running(3) startup(4))") })
-        #expect(text.contains { $0.contains(":14:17: no varbind 'nothere'") })
-        #expect(text.contains { $0.contains(":15:27: traps[0].cases[1].kind must be one of committed, saved, rollback") })
+        #expect(text.contains { $0.contains(":14:16: no varbind 'nothere'") })
+        #expect(text.contains { $0.contains(":15:15: traps[0].cases[1].kind must be one of committed, saved, rollback") })
         #expect(text.contains { $0.contains(":17:10: traps[1].oid must be a numeric OID") })
     }
 
