@@ -31,12 +31,22 @@ enum NetSNMPLibrary {
             netsnmp_ds_set_int(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OID_OUTPUT_FORMAT, NETSNMP_OID_OUTPUT_NUMERIC)
             // Its log goes to stderr by default and may name users; the receiver counts failures instead.
             snmp_disable_log()
+            // Without any handler net-snmp falls back to stderr; a NONE handler really discards.
+            _ = netsnmp_register_loghandler(NETSNMP_LOGHANDLER_NONE, LOG_DEBUG)
             // Debian ships no MIBs: loading them only produces "Cannot find module" noise.
             setenv("MIBS", "", 0)
             init_snmp(application)
             // Persist the engine id and boot counter now, so informs' senders see a stable engine after restarts.
             snmp_store(application)
             initialized = stateDirectory
+        }
+    }
+
+    /// USM rejections the library has counted in this process (unknown user or engine id, wrong digest,
+    /// decryption error, time window, unsupported level): not all of them reach the session callback.
+    static func usmRejections() -> Int {
+        (STAT_USMSTATSUNSUPPORTEDSECLEVELS...STAT_USMSTATSDECRYPTIONERRORS).reduce(0) {
+            $0 + Int(snmp_get_statistic(Int32($1)))
         }
     }
 

@@ -70,7 +70,11 @@ public final class TrapReceiver: Sendable {
     }
 
     /// A snapshot of the counters.
-    public var counters: TrapReceiverCounters { context.counters.withLock { $0 } }
+    public var counters: TrapReceiverCounters {
+        var counters = context.counters.withLock { $0 }
+        counters.usmFailures += max(0, NetSNMPLibrary.usmRejections() - context.usmBaseline)
+        return counters
+    }
 
     /// Stops the thread (it returns promptly: a byte on its wake-up pipe ends its select), closes the session and
     /// removes the users. Safe to call more than once.
@@ -94,6 +98,8 @@ final class TrapReceiverContext: @unchecked Sendable {
     let counters = Mutex(TrapReceiverCounters())
     /// The session handle for sending inform responses; set before the thread starts, read only by it.
     var session: UnsafeMutableRawPointer?
+    /// The library's USM rejection count when the session opened (its statistics are per process).
+    var usmBaseline = 0
 
     init(communities: [SNMPCommunity], handler: @escaping TrapReceiver.Handler) {
         self.communities = communities
@@ -115,8 +121,14 @@ final class TrapReceiverContext: @unchecked Sendable {
         var communityName: String?
         switch message.version {
         case Int(SNMP_VERSION_3):
-            // USM failures arrive here as command 0 without varbinds; noAuthNoPriv is refused as well.
-            guard isTrap2 || isInform, message.securityLevel >= SNMP_SEC_LEVEL_AUTHNOPRIV else {
+            // USM failures arrive here as command 0 without varbinds, already counted in the library's USM
+            // statistics (read by `counters`); noAuthNoPriv is refused here and counted as a USM failure too.
+            guard command != 0 else { return }
+            guard isTrap2 || isInform else {
+                count { $0.malformed += 1 }
+                return
+            }
+            guard message.securityLevel >= SNMP_SEC_LEVEL_AUTHNOPRIV else {
                 count { $0.usmFailures += 1 }
                 return
             }
@@ -235,6 +247,7 @@ final class RunningSession: @unchecked Sendable {
             throw SNMPError(code: .libraryFailure, message: "cannot create the receiver's wake-up pipe: errno \(errno)")
         }
         context.session = handle
+        context.usmBaseline = NetSNMPLibrary.usmRejections()
         let session = RunningSession(
             handle: handle, port: port, wake: (pipeEnds[0], pipeEnds[1]), users: users, context: context)
         let thread = Thread { session.run() }

@@ -189,7 +189,6 @@ typealias ReceivedTrapCopy = ReceivedTrap
             #expect { try receiver.start() } throws: { ($0 as? SNMPError)?.code == .alreadyStarted }
             #expect(address.hasSuffix(":\(port)"))
         }
-        #expect(FileManager.default.fileExists(atPath: state.path + "/snmp"))
     }
 
     @Test func stopEndsTheThreadAndFreesThePort() throws {
