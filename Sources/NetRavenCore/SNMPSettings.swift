@@ -48,12 +48,20 @@ public struct SNMPCommunity: Sendable, CustomStringConvertible {
 public struct SNMPUser: Sendable, CustomStringConvertible {
     /// USM authentication protocols, by the names net-snmp's `createUser` takes.
     public enum AuthProtocol: String, Sendable, CaseIterable {
-        case md5 = "MD5", sha = "SHA", sha224 = "SHA-224", sha256 = "SHA-256", sha384 = "SHA-384", sha512 = "SHA-512"
+        case md5 = "MD5"
+        case sha = "SHA"
+        case sha224 = "SHA-224"
+        case sha256 = "SHA-256"
+        case sha384 = "SHA-384"
+        case sha512 = "SHA-512"
     }
 
     /// USM privacy protocols, by the names net-snmp's `createUser` takes.
     public enum PrivacyProtocol: String, Sendable, CaseIterable {
-        case des = "DES", aes = "AES", aes192 = "AES-192", aes256 = "AES-256"
+        case des = "DES"
+        case aes = "AES"
+        case aes192 = "AES-192"
+        case aes256 = "AES-256"
     }
 
     public var name: String
@@ -119,7 +127,8 @@ struct SNMPSettingsReader {
                 settings.listenAddress = address
                 settings.listenPort = port
             } else {
-                listenNode.error("snmp.listen must be ADDRESS:PORT such as \"0.0.0.0:1162\" or \"[::]:1162\", found '\(listen)'")
+                listenNode.error(
+                    "snmp.listen must be ADDRESS:PORT such as \"0.0.0.0:1162\" or \"[::]:1162\", found '\(listen)'")
             }
         }
         for (index, item) in (map["communities"]?.sequence() ?? []).enumerated() {
@@ -132,7 +141,8 @@ struct SNMPSettingsReader {
             guard let user = readUser(item) else { continue }
             let key = user.name + "@" + (user.engineIDHex ?? "local")
             if let previous = names[key] {
-                item.error("SNMP user '\(user.name)' is defined twice for the same engine id (first at line \(previous.line))")
+                item.error(
+                    "SNMP user '\(user.name)' is defined twice for the same engine id (first at line \(previous.line))")
                 continue
             }
             names[key] = item.location
@@ -155,7 +165,8 @@ struct SNMPSettingsReader {
         let name = map.string("name", required: true)
         var authProtocol: SNMPUser.AuthProtocol?
         if let protocolNode = map.required("auth_protocol"), let text = protocolNode.string() {
-            authProtocol = SNMPUser.AuthProtocol.allCases.first { $0.rawValue.caseInsensitiveCompare(text) == .orderedSame }
+            authProtocol =
+                SNMPUser.AuthProtocol.allCases.first { $0.rawValue.caseInsensitiveCompare(text) == .orderedSame }
                 ?? (text.uppercased() == "SHA1" || text.uppercased() == "SHA-1" ? .sha : nil)
             if authProtocol == nil {
                 let known = SNMPUser.AuthProtocol.allCases.map(\.rawValue).joined(separator: ", ")
@@ -165,9 +176,10 @@ struct SNMPSettingsReader {
         let authSecret = map.required("auth_secret").flatMap { passphrase($0) }
         var privacyProtocol: SNMPUser.PrivacyProtocol?
         if let protocolNode = map["priv_protocol"], let text = protocolNode.string() {
-            privacyProtocol = SNMPUser.PrivacyProtocol.allCases.first {
-                $0.rawValue.caseInsensitiveCompare(text) == .orderedSame
-            } ?? (text.uppercased() == "AES-128" || text.uppercased() == "AES128" ? .aes : nil)
+            privacyProtocol =
+                SNMPUser.PrivacyProtocol.allCases.first {
+                    $0.rawValue.caseInsensitiveCompare(text) == .orderedSame
+                } ?? (text.uppercased() == "AES-128" || text.uppercased() == "AES128" ? .aes : nil)
             if privacyProtocol == nil {
                 let known = SNMPUser.PrivacyProtocol.allCases.map(\.rawValue).joined(separator: ", ")
                 protocolNode.error("\(protocolNode.path) must be one of \(known), found '\(text)'")
@@ -192,19 +204,14 @@ struct SNMPSettingsReader {
     }
 
     func secret(_ node: NodeReader) -> Secret? {
-        guard let text = node.string() else { return nil }
-        do {
-            return try SecretReference(parsing: text).resolve(environment: environment)
-        } catch {
-            node.error("\(error)")
-            return nil
-        }
+        node.secret(environment: environment)
     }
 
     func passphrase(_ node: NodeReader) -> Secret? {
         guard let value = secret(node) else { return nil }
         guard value.value.count >= Self.minimumPassphraseLength else {
-            node.error("\(node.path) must be at least \(Self.minimumPassphraseLength) characters (USM refuses shorter ones)")
+            node.error(
+                "\(node.path) must be at least \(Self.minimumPassphraseLength) characters (USM refuses shorter ones)")
             return nil
         }
         return value
@@ -215,7 +222,9 @@ struct SNMPSettingsReader {
         let address: Substring
         let portText: Substring
         if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
+                return nil
+            }
             address = text[text.index(after: text.startIndex)..<close]
             portText = text[text.index(close, offsetBy: 2)...]
         } else {

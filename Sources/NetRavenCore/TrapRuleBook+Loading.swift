@@ -121,7 +121,9 @@ struct TrapRuleFileReader {
             let fieldMap = fieldsNode.mapping(allowed: Set(TrapRule.Field.allCases.map(\.rawValue)))
         {
             for entry in fieldMap.entries {
-                guard let field = TrapRule.Field(rawValue: entry.key), let names = entry.value.stringList() else { continue }
+                guard let field = TrapRule.Field(rawValue: entry.key), let names = entry.value.stringList() else {
+                    continue
+                }
                 for varbindName in names where varbinds[varbindName] == nil {
                     entry.value.error("\(entry.value.path): no varbind '\(varbindName)' in this file's varbinds")
                 }
@@ -141,7 +143,8 @@ struct TrapRuleFileReader {
                 if let whenNode = caseMap["when"] {
                     for (varbindName, keyLocation, valueNode) in whenNode.namedEntries() ?? [] {
                         guard let varbind = varbinds[varbindName] else {
-                            diagnostics.add(keyLocation.diagnostic("no varbind '\(varbindName)' in this file's varbinds"))
+                            diagnostics.add(
+                                keyLocation.diagnostic("no varbind '\(varbindName)' in this file's varbinds"))
                             continue
                         }
                         conditions.append((varbindName, readExpected(valueNode, varbind: varbind)))

@@ -81,7 +81,9 @@ public struct TrapRule: Sendable {
     /// The classification fields a rule can fill from varbinds.
     enum Field: String, Sendable, CaseIterable {
         case user, source, terminal
-        case commandSource = "command_source", configSource = "config_source", destination
+        case commandSource = "command_source"
+        case configSource = "config_source"
+        case destination
     }
 
     public var mib: String
@@ -106,7 +108,9 @@ public struct TrapRule: Sendable {
         var result = TrapClassification(change: false, rule: qualifiedName, mib: mib)
         func value(_ field: Field) -> String? {
             for name in fields[field] ?? [] {
-                if let varbind = varbinds[name], let value = varbind.find(in: received), let text = varbind.render(value) {
+                if let varbind = varbinds[name], let value = varbind.find(in: received),
+                    let text = varbind.render(value)
+                {
                     return text
                 }
             }

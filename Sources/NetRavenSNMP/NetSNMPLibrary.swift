@@ -24,7 +24,8 @@ enum NetSNMPLibrary {
                     atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
                 throw SNMPError(
-                    code: .libraryFailure, message: "cannot create the SNMP state directory \(stateDirectory): \(error)")
+                    code: .libraryFailure, message: "cannot create the SNMP state directory \(stateDirectory): \(error)"
+                )
             }
             netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, stateDirectory)
             netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_CONFIGURATION_DIR, stateDirectory)
@@ -78,7 +79,9 @@ enum NetSNMPLibrary {
                     for key in added { removeLocked(engineID: key.engineID, name: key.name) }
                     throw SNMPError(
                         code: .userRejected,
-                        message: "net-snmp refused SNMP user \(user): its protocols are not built in or a passphrase is invalid")
+                        message: "net-snmp refused SNMP user \(user): its protocols are not built in "
+                            + "or a passphrase is invalid"
+                    )
                 }
                 added.append((engineID, user.name))
             }

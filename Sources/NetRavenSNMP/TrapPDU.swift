@@ -83,7 +83,11 @@ struct TrapPDU {
         var result: [(oid: String, value: SNMPValue)] = []
         var current = pdu.pointee.variables
         while let variable = current {
-            result.append((Self.oidString(variable.pointee.name, count: variable.pointee.name_length), Self.value(of: variable.pointee)))
+            result.append(
+                (
+                    Self.oidString(variable.pointee.name, count: variable.pointee.name_length),
+                    Self.value(of: variable.pointee)
+                ))
             current = variable.pointee.next_variable
         }
         return result
@@ -95,7 +99,8 @@ struct TrapPDU {
         if version == .v1 {
             let enterprise = Self.oidString(pdu.pointee.enterprise, count: pdu.pointee.enterprise_length)
             let generic = pdu.pointee.trap_type
-            let trapOID = generic >= 0 && generic < 6
+            let trapOID =
+                generic >= 0 && generic < 6
                 ? "\(Self.snmpTraps).\(generic + 1)" : "\(enterprise).0.\(pdu.pointee.specific_type)"
             let agent = pdu.pointee.agent_addr
             varbinds.append((Self.snmpTrapEnterprise, .oid(enterprise)))

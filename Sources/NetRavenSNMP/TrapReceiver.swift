@@ -218,7 +218,9 @@ final class RunningSession: @unchecked Sendable {
         self.context = context
     }
 
-    static func open(settings: SNMPSettings, stateDirectory: String, context: TrapReceiverContext) throws -> RunningSession {
+    static func open(settings: SNMPSettings, stateDirectory: String, context: TrapReceiverContext) throws
+        -> RunningSession
+    {
         try NetSNMPLibrary.initialize(stateDirectory: stateDirectory)
         let users = try NetSNMPLibrary.add(settings.users)
         var created = false
@@ -271,7 +273,9 @@ final class RunningSession: @unchecked Sendable {
             }
         case AF_INET6:
             return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
+                }
             }
         default:
             return nil

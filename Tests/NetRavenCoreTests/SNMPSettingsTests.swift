@@ -16,7 +16,8 @@ import Testing
             "netraven.yaml", "state_dir: state\ninventory: inventory.yaml\ncredentials: credentials.yaml\n" + snmp)
         try directory.write("inventory.yaml", ConfigurationLoaderTests.validInventory)
         try directory.write("credentials.yaml", ConfigurationLoaderTests.validCredentials)
-        return try ConfigurationLoader(rulesDirectoryOverride: repositoryRules, environment: environment).load(path: main)
+        return try ConfigurationLoader(rulesDirectoryOverride: repositoryRules, environment: environment).load(
+            path: main)
     }
 
     @Test func readsListenCommunitiesUsersAndRelays() throws {
@@ -26,7 +27,11 @@ import Testing
               listen: "[::]:1162"
               communities: [env:TRAP_COMMUNITY, "literal-community"]
               users:
-                - {name: nms, auth_protocol: sha-256, auth_secret: env:AUTH_PASS, priv_protocol: aes, priv_secret: "privpass99"}
+                - name: nms
+                  auth_protocol: sha-256
+                  auth_secret: env:AUTH_PASS
+                  priv_protocol: aes
+                  priv_secret: "privpass99"
                 - {name: legacy, auth_protocol: MD5, auth_secret: "oldgear-pass", engine_id: "0x8000000001020304"}
               relays: [192.0.2.1]
 

@@ -70,10 +70,17 @@ let trapFixtures: [TrapFixture] = (try? TrapFixture.loadAll(rulesDirectory: repo
 
             """)
         let text = found.map(\.description)
-        #expect(text.contains { $0.hasSuffix("TEST-MIB.yaml:10:5: unknown key 'colour' in traps[0] (known keys: cases, change, description, fields, kind, name, oid, reason)") })
+        #expect(
+            text.contains {
+                $0.hasSuffix(
+                    "TEST-MIB.yaml:10:5: unknown key 'colour' in traps[0] "
+                        + "(known keys: cases, change, description, fields, kind, name, oid, reason)"
+                )
+            })
         #expect(text.contains { $0.contains(":12:29: 'flash' is not a value of destination (running(3) startup(4))") })
         #expect(text.contains { $0.contains(":14:16: no varbind 'nothere'") })
-        #expect(text.contains { $0.contains(":15:15: traps[0].cases[1].kind must be one of committed, saved, rollback") })
+        #expect(
+            text.contains { $0.contains(":15:15: traps[0].cases[1].kind must be one of committed, saved, rollback") })
         #expect(text.contains { $0.contains(":17:10: traps[1].oid must be a numeric OID") })
     }
 
@@ -104,18 +111,22 @@ let trapFixtures: [TrapFixture] = (try? TrapFixture.loadAll(rulesDirectory: repo
         for sub in ["platforms", "secrets"] {
             for name in try FileManager.default.contentsOfDirectory(atPath: repositoryRules + "/" + sub) {
                 try directory.write(
-                    "rules/\(sub)/\(name)", String(contentsOfFile: repositoryRules + "/\(sub)/\(name)", encoding: .utf8))
+                    "rules/\(sub)/\(name)", String(contentsOfFile: repositoryRules + "/\(sub)/\(name)", encoding: .utf8)
+                )
             }
         }
-        try directory.write("rules/traps/BROKEN-MIB.yaml", "mib: BROKEN-MIB\nsource: x\ntraps:\n  - {name: a, oid: 1.3.6.1.2.1}\n")
+        try directory.write(
+            "rules/traps/BROKEN-MIB.yaml", "mib: BROKEN-MIB\nsource: x\ntraps:\n  - {name: a, oid: 1.3.6.1.2.1}\n")
         let main = try directory.write(
             "netraven.yaml", "state_dir: state\ninventory: inventory.yaml\ncredentials: credentials.yaml\n")
         try directory.write("inventory.yaml", ConfigurationLoaderTests.validInventory)
         try directory.write("credentials.yaml", ConfigurationLoaderTests.validCredentials)
         #expect {
-            _ = try ConfigurationLoader(rulesDirectoryOverride: directory.path + "/rules", environment: [:]).load(path: main)
+            _ = try ConfigurationLoader(rulesDirectoryOverride: directory.path + "/rules", environment: [:]).load(
+                path: main)
         } throws: { error in
-            "\(error)".contains("BROKEN-MIB.yaml:4:5: a trap rule needs kind (committed, saved, rollback), change: false, or cases")
+            "\(error)".contains(
+                "BROKEN-MIB.yaml:4:5: a trap rule needs kind (committed, saved, rollback), change: false, or cases")
         }
     }
 }

@@ -56,7 +56,8 @@ typealias ReceivedTrapCopy = ReceivedTrap
             #expect(trap.communityName == "communities[0]")
             #expect(trap.sysUpTime != nil)
             #expect(trap.varbinds.count == 5)
-            #expect(trap.varbinds[3].oid == "\(Self.column).8.7" && trap.varbinds[3].value == .string(Array("alice".utf8)))
+            #expect(
+                trap.varbinds[3].oid == "\(Self.column).8.7" && trap.varbinds[3].value == .string(Array("alice".utf8)))
             #expect(trap.varbinds[4].value == .ipAddress("192.0.2.10"))
             // The community is a secret: only its configured name shows.
             #expect(!trap.description.contains(Self.community))
@@ -71,10 +72,12 @@ typealias ReceivedTrapCopy = ReceivedTrap
     @Test func v1TrapsAreConvertedPerRFC3584() throws {
         let inbox = TrapInbox()
         try withReceiver(inbox: inbox) { address, receiver in
-            try sender.run("snmptrap", [
-                "-v", "1", "-c", Self.community, address, "1.3.6.1.4.1.9", "192.0.2.33", "6", "17", "",
-                "1.3.6.1.2.1.1.5.0", "s", "r1",
-            ])
+            try sender.run(
+                "snmptrap",
+                [
+                    "-v", "1", "-c", Self.community, address, "1.3.6.1.4.1.9", "192.0.2.33", "6", "17", "",
+                    "1.3.6.1.2.1.1.5.0", "s", "r1",
+                ])
             let specific = try #require(inbox.next())
             #expect(specific.version == .v1)
             #expect(specific.trapOID == "1.3.6.1.4.1.9.0.17")
@@ -83,7 +86,8 @@ typealias ReceivedTrapCopy = ReceivedTrap
             #expect(specific.varbinds.last?.oid == "1.3.6.1.6.3.1.1.4.3.0")
             #expect(specific.varbinds.last?.value == .oid("1.3.6.1.4.1.9"))
 
-            try sender.run("snmptrap", ["-v", "1", "-c", Self.community, address, "1.3.6.1.4.1.9", "192.0.2.33", "2", "0", ""])
+            try sender.run(
+                "snmptrap", ["-v", "1", "-c", Self.community, address, "1.3.6.1.4.1.9", "192.0.2.33", "2", "0", ""])
             let linkDown = try #require(inbox.next())
             #expect(linkDown.trapOID == "1.3.6.1.6.3.1.1.5.3")
             #expect(receiver.counters.receivedV1 == 2)
@@ -94,7 +98,8 @@ typealias ReceivedTrapCopy = ReceivedTrap
         let inbox = TrapInbox()
         try withReceiver(inbox: inbox) { address, receiver in
             try sender.run("snmptrap", ["-v", "2c", "-c", "wrong-community", address] + Self.ciscoChange)
-            try sender.run("snmptrap", ["-v", "1", "-c", "public", address, "1.3.6.1.4.1.9", "192.0.2.33", "6", "1", ""])
+            try sender.run(
+                "snmptrap", ["-v", "1", "-c", "public", address, "1.3.6.1.4.1.9", "192.0.2.33", "6", "1", ""])
             // One thread reads the socket in order: once this one is delivered, the two before were handled.
             try sender.run("snmptrap", ["-v", "2c", "-c", Self.community, address, "", "1.3.6.1.6.3.1.1.5.1"])
             let delivered = try #require(inbox.next())
@@ -115,17 +120,21 @@ typealias ReceivedTrapCopy = ReceivedTrap
     @Test func v3TrapsAuthPrivAndAuthNoPriv() throws {
         let inbox = TrapInbox()
         try withReceiver(users: [Self.trapUser, Self.authOnlyUser], inbox: inbox) { address, receiver in
-            try sender.run("snmptrap", [
-                "-v", "3", "-e", Self.senderEngineID, "-u", "trapuser", "-l", "authPriv", "-a", "SHA", "-A",
-                "auth-pass-123", "-x", "AES", "-X", "priv-pass-123", address,
-            ] + Self.ciscoChange)
+            try sender.run(
+                "snmptrap",
+                [
+                    "-v", "3", "-e", Self.senderEngineID, "-u", "trapuser", "-l", "authPriv", "-a", "SHA", "-A",
+                    "auth-pass-123", "-x", "AES", "-X", "priv-pass-123", address,
+                ] + Self.ciscoChange)
             let private3 = try #require(inbox.next())
             #expect(private3.version == .v3 && private3.user == "trapuser" && private3.trapOID == Self.ccmEvent)
 
-            try sender.run("snmptrap", [
-                "-v", "3", "-e", Self.senderEngineID, "-u", "oldgear", "-l", "authNoPriv", "-a", "MD5", "-A",
-                "md5-pass-123", address, "", "1.3.6.1.6.3.1.1.5.4",
-            ])
+            try sender.run(
+                "snmptrap",
+                [
+                    "-v", "3", "-e", Self.senderEngineID, "-u", "oldgear", "-l", "authNoPriv", "-a", "MD5", "-A",
+                    "md5-pass-123", address, "", "1.3.6.1.6.3.1.1.5.4",
+                ])
             let authOnly = try #require(inbox.next())
             #expect(authOnly.user == "oldgear" && authOnly.trapOID == "1.3.6.1.6.3.1.1.5.4")
             #expect(receiver.counters.receivedV3 == 2)
@@ -135,14 +144,18 @@ typealias ReceivedTrapCopy = ReceivedTrap
     @Test func wrongV3PasswordIsCountedNotDelivered() throws {
         let inbox = TrapInbox()
         try withReceiver(users: [Self.trapUser], inbox: inbox) { address, receiver in
-            try sender.run("snmptrap", [
-                "-v", "3", "-e", Self.senderEngineID, "-u", "trapuser", "-l", "authPriv", "-a", "SHA", "-A",
-                "wrong-pass-123", "-x", "AES", "-X", "priv-pass-123", address,
-            ] + Self.ciscoChange)
-            try sender.run("snmptrap", [
-                "-v", "3", "-e", Self.senderEngineID, "-u", "nosuchuser", "-l", "authNoPriv", "-a", "SHA", "-A",
-                "auth-pass-123", address, "", "1.3.6.1.6.3.1.1.5.1",
-            ])
+            try sender.run(
+                "snmptrap",
+                [
+                    "-v", "3", "-e", Self.senderEngineID, "-u", "trapuser", "-l", "authPriv", "-a", "SHA", "-A",
+                    "wrong-pass-123", "-x", "AES", "-X", "priv-pass-123", address,
+                ] + Self.ciscoChange)
+            try sender.run(
+                "snmptrap",
+                [
+                    "-v", "3", "-e", Self.senderEngineID, "-u", "nosuchuser", "-l", "authNoPriv", "-a", "SHA", "-A",
+                    "auth-pass-123", address, "", "1.3.6.1.6.3.1.1.5.1",
+                ])
             try sender.run("snmptrap", ["-v", "2c", "-c", Self.community, address, "", "1.3.6.1.6.3.1.1.5.2"])
             let delivered = try #require(inbox.next())
             #expect(delivered.trapOID == "1.3.6.1.6.3.1.1.5.2")
@@ -157,13 +170,17 @@ typealias ReceivedTrapCopy = ReceivedTrap
             privacySecret: Secret("inform-priv-1"))
         let accepting = TrapInbox(accept: true)
         try withReceiver(users: [informUser], inbox: accepting) { address, receiver in
-            let v2c = try sender.run("snmpinform", ["-v", "2c", "-c", Self.community, "-t", "5", "-r", "2", address] + Self.ciscoChange)
+            let v2c = try sender.run(
+                "snmpinform", ["-v", "2c", "-c", Self.community, "-t", "5", "-r", "2", address] + Self.ciscoChange)
             #expect(v2c.status == 0, "\(v2c.output)")
             #expect(accepting.next()?.isInform == true)
-            let v3 = try sender.run("snmpinform", [
-                "-v", "3", "-u", "informuser", "-l", "authPriv", "-a", "SHA-256", "-A", "inform-auth-1", "-x", "AES",
-                "-X", "inform-priv-1", "-t", "5", "-r", "2", address, "", "1.3.6.1.6.3.1.1.5.1",
-            ])
+            let v3 = try sender.run(
+                "snmpinform",
+                [
+                    "-v", "3", "-u", "informuser", "-l", "authPriv", "-a", "SHA-256", "-A", "inform-auth-1", "-x",
+                    "AES",
+                    "-X", "inform-priv-1", "-t", "5", "-r", "2", address, "", "1.3.6.1.6.3.1.1.5.1",
+                ])
             #expect(v3.status == 0, "\(v3.output)")
             let trap = try #require(accepting.next())
             #expect(trap.version == .v3 && trap.user == "informuser" && trap.isInform)
@@ -171,7 +188,8 @@ typealias ReceivedTrapCopy = ReceivedTrap
         }
         let refusing = TrapInbox(accept: false)
         try withReceiver(users: [informUser], inbox: refusing) { address, receiver in
-            let refused = try sender.run("snmpinform", ["-v", "2c", "-c", Self.community, "-t", "1", "-r", "0", address] + Self.ciscoChange)
+            let refused = try sender.run(
+                "snmpinform", ["-v", "2c", "-c", Self.community, "-t", "1", "-r", "0", address] + Self.ciscoChange)
             #expect(refused.status != 0, "an inform the handler did not accept must not be acknowledged")
             #expect(refusing.next() != nil)
             #expect(receiver.counters.informsAcknowledged == 0 && receiver.counters.rejectedByHandler >= 1)
