@@ -30,8 +30,11 @@ let package = Package(
         .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
         .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
         // Shims for what Swift cannot import: variadic functions and macros (see its header for each reason).
         .target(name: "CNetRavenShims", dependencies: ["CCurl"]),
+        // net-snmp's macros and fd_set step, imported only by NetRavenSNMP (see its header).
+        .target(name: "CNetSNMPShims", dependencies: ["CNetSNMP"]),
 
         // Pure Swift: model, configuration and rules loading, cleaning, normalization, decisions.
         .target(
@@ -74,6 +77,12 @@ let package = Package(
         .executableTarget(
             name: "netraven-journal-probe", dependencies: ["NetRavenJournal", "NetRavenCore"],
             swiftSettings: swiftSettings),
+        // The SNMP trap receiver (net-snmp on one owning thread).
+        .target(
+            name: "NetRavenSNMP",
+            dependencies: ["CNetSNMP", "CNetSNMPShims", "NetRavenCore"],
+            swiftSettings: swiftSettings
+        ),
         // Capture jobs: collect, store, push; later the daemon's services.
         .target(
             name: "NetRavenAgent",
@@ -137,6 +146,10 @@ let package = Package(
                 "NetRavenTestSupport", "NetRavenJournal", "NetRavenCore", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NetRavenSNMPTests", dependencies: ["NetRavenTestSupport", "NetRavenSNMP", "NetRavenCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "NetRavenHTTPTests", dependencies: ["NetRavenTestSupport", "NetRavenHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NetRavenSyslogTests",

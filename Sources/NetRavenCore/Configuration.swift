@@ -10,6 +10,10 @@ public struct Configuration: Sendable {
     public var files: [String]
     /// The `syslog:` section: listeners, relays, limits.
     public var syslog = SyslogSettings()
+    /// The `snmp:` section; nil when the file has none (no trap receiver).
+    public var snmp: SNMPSettings?
+    /// Trap rules from `rules/traps/` (empty when the rules directory has none).
+    public var trapRules: TrapRuleBook = .empty
 
     public init(
         settings: AgentSettings, devices: [Device], credentials: [String: CredentialSet], rules: RuleBook,

@@ -66,6 +66,7 @@ public struct ConfigurationLoader: Sendable {
             "debounce",
             "journal", "sweep",
             "syslog",
+            "snmp",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -102,6 +103,8 @@ public struct ConfigurationLoader: Sendable {
         }
         settings.rulesDirectory = rulesDirectory
         let rules = RuleBook.load(directory: rulesDirectory, diagnostics: diagnostics)
+        let trapRules = TrapRuleBook.load(directory: rulesDirectory, diagnostics: diagnostics)
+        let snmp = top["snmp"].flatMap { SNMPSettingsReader(environment: environment).read($0) }
 
         var files = [path]
         var credentials: [String: CredentialSet] = [:]
@@ -133,6 +136,8 @@ public struct ConfigurationLoader: Sendable {
         var configuration = Configuration(
             settings: settings, devices: devices, credentials: credentials, rules: rules, files: files)
         if let syslog = top["syslog"] { configuration.syslog = readSyslog(syslog, resolve: resolve) }
+        configuration.snmp = snmp
+        configuration.trapRules = trapRules
         return configuration
     }
 

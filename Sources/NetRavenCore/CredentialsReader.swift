@@ -47,12 +47,6 @@ struct CredentialsReader {
     }
 
     func secret(_ node: NodeReader) -> Secret? {
-        guard let text = node.string() else { return nil }
-        do {
-            return try SecretReference(parsing: text).resolve(environment: environment)
-        } catch {
-            node.error("\(error)")
-            return nil
-        }
+        node.secret(environment: environment)
     }
 }
