@@ -78,7 +78,8 @@ public struct PlatformFixture: Sendable {
         let root = (rulesDirectory as NSString).appendingPathComponent("fixtures")
         let manager = FileManager.default
         var files: [String] = []
-        for platform in ((try? manager.contentsOfDirectory(atPath: root)) ?? []).sorted() {
+        // fixtures/syslog/ holds syslog samples (SyslogFixture), not platform recordings.
+        for platform in ((try? manager.contentsOfDirectory(atPath: root)) ?? []).sorted() where platform != "syslog" {
             let directory = (root as NSString).appendingPathComponent(platform)
             for name in ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).sorted()
             where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {

@@ -82,6 +82,7 @@ extension SyslogMessage {
         message.appName = cursor.token().flatMap(nilIfDash)
         message.procID = cursor.token().flatMap(nilIfDash)
         message.msgID = cursor.token().flatMap(nilIfDash)
+        _ = cursor.take(0x20)
         if cursor.peek() == UInt8(ascii: "-") && (cursor.peek(1) == nil || cursor.peek(1) == 0x20) {
             cursor.index += 1
         } else {
