@@ -14,6 +14,7 @@ public struct NetRavenCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [Backup.self, Sweep.self, History.self, Diff.self, Show.self, Push.self, CheckConfig.self]
+            + [Rules.self]
     )
 
     public init() {}
