@@ -7,7 +7,8 @@ extension NetRavenCommand {
     struct RulesTest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "test",
-            abstract: "Classify raw syslog lines read on stdin with the syslog change rules; print one JSON object per line.",
+            abstract:
+                "Classify raw syslog lines read on stdin with the syslog change rules; print one JSON object per line.",
             discussion: """
                 Each input line is one message exactly as sent on the wire, starting with <PRI>. Each output line is
                 {"change", "kind", "platform", "host", "user", "source", "commit", "rule"}; a line that is not a syslog
@@ -47,8 +48,9 @@ extension NetRavenCommand {
             let directory =
                 global.rulesDir ?? candidates.first { FileManager.default.fileExists(atPath: $0 + "/syslog") }
             guard let directory else {
-                Output.error("no rules directory with syslog/ found (tried \(candidates.joined(separator: ", "))); "
-                    + "use --rules-dir")
+                Output.error(
+                    "no rules directory with syslog/ found (tried \(candidates.joined(separator: ", "))); "
+                        + "use --rules-dir")
                 throw ExitCode(ExitStatus.usage)
             }
             do {
@@ -60,7 +62,8 @@ extension NetRavenCommand {
                 return book
             } catch let error as DiagnosticError {
                 Output.error(error.description)
-                Output.error("\(error.diagnostics.count) problem\(error.diagnostics.count == 1 ? "" : "s") in the rules")
+                Output.error(
+                    "\(error.diagnostics.count) problem\(error.diagnostics.count == 1 ? "" : "s") in the rules")
                 throw ExitCode(ExitStatus.usage)
             }
         }
@@ -81,8 +84,11 @@ struct SyslogLineClassifier: Sendable {
             if chunk.isEmpty { break }
             for byte in chunk {
                 if byte == 0x0A {
-                    if overlong { Output.line(Self.errorJSON(.oversized, "line longer than the parser's limit")) }
-                    else { Output.line(json(for: line)) }
+                    if overlong {
+                        Output.line(Self.errorJSON(.oversized, "line longer than the parser's limit"))
+                    } else {
+                        Output.line(json(for: line))
+                    }
                     line.removeAll(keepingCapacity: true)
                     overlong = false
                 } else if !overlong {

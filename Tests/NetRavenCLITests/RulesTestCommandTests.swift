@@ -43,7 +43,8 @@ func netraven(_ arguments: [String], stdin input: String) throws -> CLIRun {
 
     @Test func oneJSONObjectPerLineWithNullsAndErrors() throws {
         let input = [
-            "<189>48213: Mar  4 09:12:44.512 UTC: %SYS-5-CONFIG_I: Configured from console by admin on vty0 (10.0.0.5)\r",
+            "<189>48213: Mar  4 09:12:44.512 UTC: %SYS-5-CONFIG_I: "
+                + "Configured from console by admin on vty0 (10.0.0.5)\r",
             "this is not syslog",
             "<189>Mar  4 09:12:44 r1 mgd[1234]: UI_CMDLINE_READ_LINE: User 'admin', command 'show configuration '",
             "",
@@ -72,19 +73,23 @@ func netraven(_ arguments: [String], stdin input: String) throws -> CLIRun {
     }
 
     @Test func platformRestrictsTheRules() throws {
-        let line = "<189>May 15 20:10:49 arista1 Cli: %SYS-5-CONFIG_I: Configured from console by admin on vty3 (10.1.4.14)\n"
-        let eos = try objects(try netraven(["rules", "test", "--rules-dir", repositoryRules, "--platform", "arista_eos"], stdin: line))
+        let line =
+            "<189>May 15 20:10:49 arista1 Cli: %SYS-5-CONFIG_I: Configured from console by admin on vty3 (10.1.4.14)\n"
+        let eos = try objects(
+            try netraven(["rules", "test", "--rules-dir", repositoryRules, "--platform", "arista_eos"], stdin: line))
         #expect(eos.first?["platform"] as? String == "arista_eos" && eos.first?["change"] as? Bool == true)
         let junos = try objects(
             try netraven(["rules", "test", "--rules-dir", repositoryRules, "--platform", "juniper_junos"], stdin: line))
         #expect(junos.first?["change"] as? Bool == false && junos.first?["rule"] is NSNull)
-        let unknown = try netraven(["rules", "test", "--rules-dir", repositoryRules, "--platform", "nonesuch"], stdin: line)
+        let unknown = try netraven(
+            ["rules", "test", "--rules-dir", repositoryRules, "--platform", "nonesuch"], stdin: line)
         #expect(unknown.status == 2 && unknown.stderr.contains("unknown platform 'nonesuch'"), "\(unknown.stderr)")
     }
 
     @Test func userRulesDirectoryWithProblemsIsRefusedWithPositions() throws {
         let directory = try TemporaryDirectory()
-        try directory.write("syslog/my_os.yaml", "rules:\n  - name: r\n    platforms: [my_os]\n    match: 'x'\n    kinds: saved\n")
+        try directory.write(
+            "syslog/my_os.yaml", "rules:\n  - name: r\n    platforms: [my_os]\n    match: 'x'\n    kinds: saved\n")
         let run = try netraven(["rules", "test", "--rules-dir", directory.path], stdin: "<13>x\n")
         #expect(run.status == 2)
         #expect(run.stderr.contains("syslog/my_os.yaml:5:5: unknown key 'kinds' in rules[0]"), "\(run.stderr)")
@@ -94,9 +99,12 @@ func netraven(_ arguments: [String], stdin input: String) throws -> CLIRun {
         let directory = try TemporaryDirectory()
         try directory.write(
             "syslog/my_os.yaml",
-            "rules:\n  - name: saved\n    platforms: [my_os]\n    match: 'SAVED by (?<user>\\w+) from (?<source>\\S+)'\n"
+            "rules:\n  - name: saved\n    platforms: [my_os]\n"
+                + "    match: 'SAVED by (?<user>\\w+) from (?<source>\\S+)'\n"
                 + "    kind: saved\n")
-        let run = try netraven(["rules", "test", "--rules-dir", directory.path], stdin: "<13>Mar  4 09:12:44 box SAVED by eve from 192.0.2.7\n")
+        let run = try netraven(
+            ["rules", "test", "--rules-dir", directory.path],
+            stdin: "<13>Mar  4 09:12:44 box SAVED by eve from 192.0.2.7\n")
         let result = try #require(try objects(run).first)
         #expect(result["kind"] as? String == "saved" && result["user"] as? String == "eve")
         #expect(result["source"] as? String == "192.0.2.7" && result["host"] as? String == "box")
@@ -106,17 +114,24 @@ func netraven(_ arguments: [String], stdin input: String) throws -> CLIRun {
     @Test func checkConfigValidatesSyslogRules() throws {
         let directory = try TemporaryDirectory()
         try directory.write("rules/platforms/my_os.yaml", "prompt: '#$'\ncommands:\n  running: show run\n")
-        try directory.write("rules/syslog/my_os.yaml", "rules:\n  - name: r\n    platforms: [my_os]\n    match: 'x'\n    kind: saved\n")
-        try directory.write("inventory.yaml", "devices:\n  - {name: r1, host: 10.0.0.1, platform: my_os, credentials: lab}\n")
+        try directory.write(
+            "rules/syslog/my_os.yaml", "rules:\n  - name: r\n    platforms: [my_os]\n    match: 'x'\n    kind: saved\n")
+        try directory.write(
+            "inventory.yaml", "devices:\n  - {name: r1, host: 10.0.0.1, platform: my_os, credentials: lab}\n")
         try directory.write("credentials.yaml", "credentials:\n  lab: {username: a, password: b}\n")
         let config = try directory.write(
-            "netraven.yaml", "state_dir: s\nrules_dir: rules\ninventory: inventory.yaml\ncredentials: credentials.yaml\n")
+            "netraven.yaml",
+            "state_dir: s\nrules_dir: rules\ninventory: inventory.yaml\ncredentials: credentials.yaml\n")
         let good = try netraven(["check-config", "--config", config])
         #expect(good.status == 0 && good.stdout.contains("1 syslog rules"), "\(good.stdout)\(good.stderr)")
 
-        try directory.write("rules/syslog/my_os.yaml", "rules:\n  - name: r\n    platforms: [my_os]\n    match: '(x'\n    kind: saved\n")
+        try directory.write(
+            "rules/syslog/my_os.yaml", "rules:\n  - name: r\n    platforms: [my_os]\n    match: '(x'\n    kind: saved\n"
+        )
         let bad = try netraven(["check-config", "--config", config])
         #expect(bad.status == 2)
-        #expect(bad.stderr.contains("rules/syslog/my_os.yaml:4:12: rules[0].match is not a valid regular expression"), "\(bad.stderr)")
+        #expect(
+            bad.stderr.contains("rules/syslog/my_os.yaml:4:12: rules[0].match is not a valid regular expression"),
+            "\(bad.stderr)")
     }
 }

@@ -35,7 +35,8 @@ func allSyslogSamples() -> [SyslogSample] {
 
     @Test func everyVendorRuleFileHasFixtures() throws {
         let rules = try FileManager.default.contentsOfDirectory(atPath: repositoryRules + "/syslog").sorted()
-        let fixtures = try FileManager.default.contentsOfDirectory(atPath: repositoryRules + "/fixtures/syslog").sorted()
+        let fixtures = try FileManager.default.contentsOfDirectory(atPath: repositoryRules + "/fixtures/syslog")
+            .sorted()
         #expect(rules == fixtures)
     }
 

@@ -21,7 +21,8 @@ struct SplitMix64: RandomNumberGenerator {
         var lines = allSyslogSamples().map(\.fixtureCase.line)
         lines += [
             "<189>1 2024-03-04T09:12:44.512Z r1 mgd 1234 UI_COMMIT [a b=\"c\"][d e=\"f\\\"\"] \u{FEFF}msg",
-            "<189>Mar  4 09:12:45 relay1 <189>Mar  4 09:12:45 relay2 <189>48213: r1: *Mar  4 09:12:44.512 UTC: %X-5-Y: z",
+            "<189>Mar  4 09:12:45 relay1 <189>Mar  4 09:12:45 relay2 "
+                + "<189>48213: r1: *Mar  4 09:12:44.512 UTC: %X-5-Y: z",
             "<189>: 2024 Mar  4 09:12:44 UTC: %VSHD-5-VSHD_SYSLOG_CONFIG_I: Configured",
         ]
         return lines
@@ -33,7 +34,8 @@ struct SplitMix64: RandomNumberGenerator {
         var result = bytes
         for _ in 0..<Int.random(in: 1...4, using: &random) {
             let position = result.isEmpty ? 0 : Int.random(in: 0..<result.count, using: &random)
-            let byte = Bool.random(using: &random)
+            let byte =
+                Bool.random(using: &random)
                 ? Self.alphabet.randomElement(using: &random)! : UInt8.random(in: 0...255, using: &random)
             switch Int.random(in: 0..<5, using: &random) {
             case 0 where !result.isEmpty: result[position] = byte
@@ -58,7 +60,9 @@ struct SplitMix64: RandomNumberGenerator {
         for index in 0..<25_000 {
             let input: [UInt8]
             if index % 5 == 4 {
-                input = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                input = (0..<Int.random(in: 0...300, using: &random)).map { _ in
+                    UInt8.random(in: 0...255, using: &random)
+                }
             } else {
                 input = mutate(Array(Self.seeds.randomElement(using: &random)!.utf8), using: &random)
             }

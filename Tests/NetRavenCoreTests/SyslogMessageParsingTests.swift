@@ -34,14 +34,16 @@ import Testing
 
     @Test(arguments: ["*", "."])
     func clockSyncMarkers(_ marker: String) throws {
-        let message = try parse("<189>12: \(marker)Mar  1 00:10:38.011: %SYS-5-CONFIG_I: Configured from console by console")
+        let message = try parse(
+            "<189>12: \(marker)Mar  1 00:10:38.011: %SYS-5-CONFIG_I: Configured from console by console")
         #expect(message.timestampText == "\(marker)Mar  1 00:10:38.011")
         #expect(close(message.timestamp, "2024-03-01T00:10:38.011Z"))
         #expect(message.text.hasPrefix("%SYS-5-CONFIG_I:"))
     }
 
     @Test func yearBeforeTheTimeAndNamedZone() throws {
-        let message = try parse("<189>101: Mar  4 2023 09:12:44 CET: %SYS-5-CONFIG_I: Configured from console by console")
+        let message = try parse(
+            "<189>101: Mar  4 2023 09:12:44 CET: %SYS-5-CONFIG_I: Configured from console by console")
         #expect(close(message.timestamp, "2023-03-04T08:12:44.000Z"))
         #expect(message.hostname == nil && message.text.hasPrefix("%SYS"))
     }
@@ -53,7 +55,8 @@ import Testing
     }
 
     @Test func hostnameAfterTheSequenceNumber() throws {
-        let message = try parse("<189>48213: r1: *Mar  4 09:12:44.512 UTC: %SYS-5-CONFIG_I: Configured from console by console")
+        let message = try parse(
+            "<189>48213: r1: *Mar  4 09:12:44.512 UTC: %SYS-5-CONFIG_I: Configured from console by console")
         #expect(message.hostname == "r1" && message.sequence == "48213")
         #expect(message.text.hasPrefix("%SYS-5-CONFIG_I"))
         let untimed = try parse("<189>48213: r1: %SYS-5-CONFIG_I: Configured from console by console")
@@ -68,22 +71,26 @@ import Testing
     }
 
     @Test func nxosEmptySequenceYearFirst() throws {
-        let message = try parse("<189>: 2024 Mar  4 09:12:44 UTC: %VSHD-5-VSHD_SYSLOG_CONFIG_I: Configured from vty by admin")
+        let message = try parse(
+            "<189>: 2024 Mar  4 09:12:44 UTC: %VSHD-5-VSHD_SYSLOG_CONFIG_I: Configured from vty by admin")
         #expect(message.sequence == nil && message.hostname == nil)
         #expect(close(message.timestamp, "2024-03-04T09:12:44.000Z"))
         #expect(message.text.hasPrefix("%VSHD-5-VSHD_SYSLOG_CONFIG_I:"))
     }
 
     @Test func junosBSDWithHostnameAndTag() throws {
-        let message = try parse("<189>Mar  4 09:12:44 r1 mgd[1234]: UI_COMMIT: User 'admin' requested 'commit' operation")
+        let message = try parse(
+            "<189>Mar  4 09:12:44 r1 mgd[1234]: UI_COMMIT: User 'admin' requested 'commit' operation")
         #expect(message.hostname == "r1" && message.appName == "mgd" && message.procID == "1234")
         #expect(message.text == "UI_COMMIT: User 'admin' requested 'commit' operation")
         #expect(message.ruleText == message.text)
     }
 
     @Test func rfc5424StructuredDataAndBOM() throws {
-        let line = "<189>1 2024-03-04T09:12:44.512+01:00 r1 mgd 1234 UI_COMMIT [junos@2636.1.1.1.2.21 username=\"admin\" "
-            + "message=\"say \\\"hi\\\" \\] ok\"][meta sequenceId=\"7\"] \u{FEFF}User 'admin' requested 'commit' operation"
+        let line =
+            "<189>1 2024-03-04T09:12:44.512+01:00 r1 mgd 1234 UI_COMMIT [junos@2636.1.1.1.2.21 username=\"admin\" "
+            + "message=\"say \\\"hi\\\" \\] ok\"][meta sequenceId=\"7\"] "
+            + "\u{FEFF}User 'admin' requested 'commit' operation"
         let message = try parse(line)
         #expect(message.format == .rfc5424 && message.facility == 23 && message.severity == 5)
         #expect(close(message.timestamp, "2024-03-04T08:12:44.512Z"))
@@ -101,22 +108,28 @@ import Testing
     @Test func rfc5424NilValuesAndNoMessage() throws {
         let message = try parse("<13>1 - - - - - -")
         #expect(message.format == .rfc5424 && message.timestamp == nil && message.hostname == nil)
-        #expect(message.appName == nil && message.msgID == nil && message.structuredData.isEmpty && message.text.isEmpty)
+        #expect(
+            message.appName == nil && message.msgID == nil && message.structuredData.isEmpty && message.text.isEmpty)
     }
 
     @Test func relayHeaderInFrontOfTheDevicesOwn() throws {
         let message = try parse(
-            "<189>Mar  4 09:12:45 relay1 <189>48213: Mar  4 09:12:44.512 UTC: %SYS-5-CONFIG_I: Configured from console by console")
+            "<189>Mar  4 09:12:45 relay1 <189>48213: Mar  4 09:12:44.512 UTC: "
+                + "%SYS-5-CONFIG_I: Configured from console by console"
+        )
         #expect(message.relayHost == "relay1" && message.hostname == nil && message.sequence == "48213")
         #expect(close(message.timestamp, "2024-03-04T09:12:44.512Z"))
         #expect(message.text.hasPrefix("%SYS-5-CONFIG_I"))
-        let junos = try parse("<189>1 2024-03-04T09:12:45Z relay1 rsyslogd - - - <189>Mar  4 09:12:44 r1 mgd[1]: UI_COMMIT: x")
+        let junos = try parse(
+            "<189>1 2024-03-04T09:12:45Z relay1 rsyslogd - - - <189>Mar  4 09:12:44 r1 mgd[1]: UI_COMMIT: x")
         #expect(junos.relayHost == "relay1" && junos.hostname == "r1" && junos.text == "UI_COMMIT: x")
     }
 
     @Test func relayThatKeepsTheOriginalHostname() throws {
         let message = try parse(
-            "<189>Mar  4 09:12:45 r1 48213: Mar  4 09:12:44.512 UTC: %SYS-5-CONFIG_I: Configured from console by console")
+            "<189>Mar  4 09:12:45 r1 48213: Mar  4 09:12:44.512 UTC: "
+                + "%SYS-5-CONFIG_I: Configured from console by console"
+        )
         #expect(message.hostname == "r1" && message.relayHost == nil && message.sequence == "48213")
         #expect(message.timestampText == "Mar  4 09:12:44.512 UTC")
         #expect(message.text.hasPrefix("%SYS-5-CONFIG_I"))
@@ -151,7 +164,8 @@ import Testing
     }
 
     @Test func trailingNewlinesAndNULsAreFraming() throws {
-        let message = try SyslogMessage.parse(Array("<13>Mar  4 09:12:44 h x\r\n".utf8) + [0], reference: Self.reference)
+        let message = try SyslogMessage.parse(
+            Array("<13>Mar  4 09:12:44 h x\r\n".utf8) + [0], reference: Self.reference)
         #expect(message.text == "x")
     }
 

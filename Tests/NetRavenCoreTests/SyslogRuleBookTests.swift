@@ -69,10 +69,14 @@ import Testing
         #expect(found.contains { $0.hasPrefix("6:12 rules[0].match is not a valid regular expression") }, "\(found)")
         #expect(found.contains { $0.hasPrefix("10:12 rules[1].match has capture group 'who'") }, "\(found)")
         #expect(found.contains { $0.hasPrefix("12:5 a rule needs 'kind'") }, "\(found)")
-        #expect(found.contains { $0.hasPrefix("18:11 rules[3].kind must be one of committed, saved, rollback") }, "\(found)")
-        #expect(found.contains { $0.hasPrefix("23:13 'change: false' marks a message that is not a change") }, "\(found)")
+        #expect(
+            found.contains { $0.hasPrefix("18:11 rules[3].kind must be one of committed, saved, rollback") }, "\(found)"
+        )
+        #expect(
+            found.contains { $0.hasPrefix("23:13 'change: false' marks a message that is not a change") }, "\(found)")
         #expect(found.contains { $0.hasPrefix("24:5 unknown key 'regex' in rules[4]") }, "\(found)")
-        #expect(found.contains { $0.hasPrefix("25:5 rule 'test_os.two' is defined twice (first at line 8)") }, "\(found)")
+        #expect(
+            found.contains { $0.hasPrefix("25:5 rule 'test_os.two' is defined twice (first at line 8)") }, "\(found)")
         #expect(found.count == 8, "\(found)")
     }
 
@@ -104,8 +108,10 @@ import Testing
               - {name: any_ran, platforms: [p], family: other, match: 'ran', kind: saved}
             """)
         let configure = book.classify(try message("CMD: alice ran vlan 10"), platform: "p")
-        #expect(configure == SyslogClassification(
-            change: true, kind: .committed, platform: "p", host: "r1", user: "alice", rule: "v.command"))
+        #expect(
+            configure
+                == SyslogClassification(
+                    change: true, kind: .committed, platform: "p", host: "r1", user: "alice", rule: "v.command"))
         // The negative rule vetoes `command`; `any_ran` belongs to another family and still decides.
         let show = book.classify(try message("CMD: alice ran show vlan"), platform: "p")
         #expect(show.change && show.kind == .saved && show.rule == "v.any_ran")
@@ -131,8 +137,9 @@ import Testing
         // Unknown platform: every rule is tried; the first decides; the platform is named only when unambiguous.
         let any = book.classify(line, platform: nil)
         #expect(any.rule == "v.a" && any.platform == nil)
-        #expect(try self.book("  - {name: b, platforms: [pb], match: 'X', kind: saved}\n")
-            .classify(try message("X"), platform: nil).platform == "pb")
+        #expect(
+            try self.book("  - {name: b, platforms: [pb], match: 'X', kind: saved}\n")
+                .classify(try message("X"), platform: nil).platform == "pb")
     }
 
     @Test func fieldSemantics() throws {

@@ -9,14 +9,23 @@ public struct SyslogFixture: Sendable {
     public struct Expected: Sendable, Equatable {
         /// The parse error class for a malformed line (`missingPriority`, `binary`...); nil for a valid line.
         public var error: String?
+        /// Whether the line reports a change.
         public var change: Bool
+        /// What happened, for a change.
         public var kind: ChangeKind?
+        /// The reported platform; `.none` when the case does not check it.
         public var platform: String??
+        /// The device name or address the message carries.
         public var host: String?
+        /// The user the message names.
         public var user: String?
+        /// The address, else the line.
         public var source: String?
+        /// The device's commit id.
         public var commit: String?
+        /// The commit comment; `.none` when the case does not check it.
         public var comment: String??
+        /// The deciding rule; `.none` when the case does not check it.
         public var rule: String??
     }
 
@@ -26,13 +35,17 @@ public struct SyslogFixture: Sendable {
         public var line: String
         /// Classify as for a device of this platform; nil tries every rule, as `netraven rules test` does.
         public var platform: String?
+        /// What the sample shows, for test names.
         public var description: String
+        /// What the rules must make of it.
         public var expected: Expected
         /// Where the case is written, for failure messages.
         public var location: SourceLocation
     }
 
+    /// The fixture file.
     public var file: String
+    /// Its samples in file order.
     public var cases: [Case]
 
     static let caseKeys: Set<String> = ["line", "platform", "description", "expect"]

@@ -158,12 +158,14 @@ private struct SyslogRuleFileReader {
         let change = map["change"]?.bool()
         switch (map.has("kind"), change) {
         case (false, nil):
-            map.reader.error("a rule needs 'kind' (\(ChangeKind.allCases.map(\.rawValue).joined(separator: ", "))), "
-                + "or 'change: false' for a message that is not a change")
+            map.reader.error(
+                "a rule needs 'kind' (\(ChangeKind.allCases.map(\.rawValue).joined(separator: ", "))), "
+                    + "or 'change: false' for a message that is not a change")
         case (true, false?):
             map["change"]?.error("'change: false' marks a message that is not a change: it takes no 'kind'")
         case (false, true?):
-            map["change"]?.error("a change needs a 'kind' (\(ChangeKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            map["change"]?.error(
+                "a change needs a 'kind' (\(ChangeKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         default:
             break
         }
@@ -171,8 +173,11 @@ private struct SyslogRuleFileReader {
         guard diagnostics.diagnostics.count == errorsBefore, let name, let platforms, let pattern else {
             return (name, nil)
         }
-        return (name, SyslogRule(
-            id: "\(vendor).\(name)", vendor: vendor, platforms: platforms, family: family ?? "", pattern: pattern,
-            kind: kind, description: description))
+        return (
+            name,
+            SyslogRule(
+                id: "\(vendor).\(name)", vendor: vendor, platforms: platforms, family: family ?? "", pattern: pattern,
+                kind: kind, description: description)
+        )
     }
 }

@@ -39,7 +39,8 @@ enum SyslogTimestamp {
         } else if let numeric = numericOffset(&cursor) {
             offset = numeric
         }
-        guard let date = makeDate(year: year, month: month, day: day, time: time, zone: TimeZone(secondsFromGMT: offset))
+        guard
+            let date = makeDate(year: year, month: month, day: day, time: time, zone: TimeZone(secondsFromGMT: offset))
         else {
             cursor.index = start
             return nil
@@ -82,8 +83,9 @@ enum SyslogTimestamp {
         }
         if year == nil {
             let beforeTrailingYear = cursor.index
-            if cursor.take(0x20), let value = cursor.digits(4), cursor.peek() == 0x20 || cursor.peek() == nil
-                || cursor.peek() == UInt8(ascii: ":")
+            if cursor.take(0x20), let value = cursor.digits(4),
+                cursor.peek() == 0x20 || cursor.peek() == nil
+                    || cursor.peek() == UInt8(ascii: ":")
             {
                 year = value
             } else {
@@ -116,7 +118,8 @@ enum SyslogTimestamp {
         if let (_, first) = cursor.number(maxDigits: 4), first > 0, let unit = cursor.next(),
             [UInt8(ascii: "w"), UInt8(ascii: "d"), UInt8(ascii: "y")].contains(unit),
             let (_, second) = cursor.number(maxDigits: 2), second > 0, let unit2 = cursor.next(),
-            [UInt8(ascii: "d"), UInt8(ascii: "h"), UInt8(ascii: "w")].contains(unit2), cursor.peek() == UInt8(ascii: ":")
+            [UInt8(ascii: "d"), UInt8(ascii: "h"), UInt8(ascii: "w")].contains(unit2),
+            cursor.peek() == UInt8(ascii: ":")
         {
             return true
         }
