@@ -13,7 +13,7 @@ extension NetRavenCommand {
                 Each input line is one message exactly as sent on the wire, starting with <PRI>. Each output line is
                 {"change", "kind", "platform", "host", "user", "source", "commit", "rule"}; a line that is not a syslog
                 message gives {"change": false, "error": ...}. Rules come from --rules-dir, else the installed rules.
-                Example: printf '<189>12: %SYS-5-CONFIG_I: Configured from console by admin on vty0 (10.0.0.5)\\n' \
+                Example (printf needs %% for %): printf '<189>12: %%SYS-5-CONFIG_I: Configured from console by admin on vty0 (10.0.0.5)\\n' \
                 | netraven rules test
                 """
         )

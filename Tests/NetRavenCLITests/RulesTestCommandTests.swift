@@ -2,37 +2,6 @@ import Foundation
 import NetRavenTestSupport
 import Testing
 
-/// Runs the built `netraven` with `input` on its stdin (written from another thread, so a full pipe never blocks).
-func netraven(_ arguments: [String], stdin input: String) throws -> CLIRun {
-    let process = Process()
-    process.executableURL = productsDirectory.appendingPathComponent("netraven")
-    process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment.removeValue(forKey: "NETRAVEN_CONFIG")
-    process.environment = environment
-    let inPipe = Pipe()
-    let out = Pipe()
-    let err = Pipe()
-    process.standardInput = inPipe
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let writer = Thread {
-        inPipe.fileHandleForWriting.write(Data(input.utf8))
-        try? inPipe.fileHandleForWriting.close()
-    }
-    writer.start()
-    let errData = LockedData()
-    let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-    reader.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !errData.isSet { usleep(1000) }
-    return CLIRun(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData.value, as: UTF8.self))
-}
-
 /// `netraven rules test` through the built binary, as a network engineer runs it.
 @Suite struct RulesTestCommandTests {
     func objects(_ run: CLIRun) throws -> [[String: Any]] {

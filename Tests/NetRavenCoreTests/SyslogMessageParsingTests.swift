@@ -78,6 +78,15 @@ import Testing
         #expect(message.text.hasPrefix("%VSHD-5-VSHD_SYSLOG_CONFIG_I:"))
     }
 
+    @Test func iosXRNodeBeforeTheTimestamp() throws {
+        let message = try parse(
+            "<189>1523: RP/0/RSP0/CPU0:Mar  4 09:12:44.512 UTC: config[65741]: %MGBL-CONFIG-6-DB_COMMIT : Configuration")
+        #expect(message.sequence == "1523" && message.hostname == nil)
+        #expect(close(message.timestamp, "2024-03-04T09:12:44.512Z"))
+        #expect(message.appName == "config" && message.procID == "65741")
+        #expect(message.text == "%MGBL-CONFIG-6-DB_COMMIT : Configuration")
+    }
+
     @Test func junosBSDWithHostnameAndTag() throws {
         let message = try parse(
             "<189>Mar  4 09:12:44 r1 mgd[1234]: UI_COMMIT: User 'admin' requested 'commit' operation")

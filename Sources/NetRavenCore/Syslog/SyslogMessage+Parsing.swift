@@ -224,6 +224,16 @@ extension SyslogMessage {
         } else {
             cursor.index = hostStart
         }
+        // IOS-XR names the node (`RP/0/RSP0/CPU0:`) right before the timestamp.
+        let nodeStart = cursor.index
+        if let node = cursor.word(stoppingAt: [UInt8(ascii: ":"), 0x20]), node.contains("/"),
+            cursor.take(UInt8(ascii: ":"))
+        {
+            let afterNode = cursor.index
+            cursor.index = SyslogTimestamp.parse(&cursor, reference: reference) == nil ? nodeStart : afterNode
+        } else {
+            cursor.index = nodeStart
+        }
         let stampStart = cursor.index
         if let (date, _) = SyslogTimestamp.parse(&cursor, reference: reference) {
             message.timestamp = date
