@@ -20,7 +20,8 @@ extension NetRavenCommand {
             } else {
                 Output.line(
                     "configuration OK: \(configuration.devices.count) devices (\(platforms.isEmpty ? "none" : platforms)), "
-                        + "\(configuration.rules.platforms.count) platforms from \(configuration.rules.directory)")
+                        + "\(configuration.rules.platforms.count) platforms from \(configuration.rules.directory)"
+                        + ", \(configuration.rules.syslog.rules.count) syslog rules")
             }
         }
     }

@@ -6,13 +6,16 @@ public struct RuleBook: Sendable {
     public var platforms: [String: PlatformRules]
     /// The directory it was loaded from.
     public var directory: String
+    /// The syslog change rules, `syslog/*.yaml` (empty when the directory has none).
+    public var syslog = SyslogRuleBook()
 
     public init(platforms: [String: PlatformRules], directory: String) {
         self.platforms = platforms
         self.directory = directory
     }
 
-    /// Loads `directory/platforms/*.yaml` with the secret sets of `directory/secrets/*.yaml`.
+    /// Loads `directory/platforms/*.yaml` with the secret sets of `directory/secrets/*.yaml`, and the syslog change
+    /// rules of `directory/syslog/*.yaml`.
     /// - Throws: `DiagnosticError` with every problem in every file.
     public static func load(directory: String) throws -> RuleBook {
         let diagnostics = DiagnosticCollector()
@@ -23,7 +26,9 @@ public struct RuleBook: Sendable {
 
     static func load(directory: String, diagnostics: DiagnosticCollector) -> RuleBook {
         let loader = RuleBookLoader(directory: directory, diagnostics: diagnostics)
-        return RuleBook(platforms: loader.loadPlatforms(), directory: directory)
+        var book = RuleBook(platforms: loader.loadPlatforms(), directory: directory)
+        book.syslog = SyslogRuleBook.load(directory: directory, diagnostics: diagnostics)
+        return book
     }
 }
 

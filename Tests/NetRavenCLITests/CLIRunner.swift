@@ -17,7 +17,8 @@ let productsDirectory: URL = {
     return url
 }()
 
-func netraven(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIRun {
+/// With `stdin`, the text is written to the process's standard input from another thread (a full pipe never blocks).
+func netraven(_ arguments: [String], environment: [String: String] = [:], stdin input: String? = nil) throws -> CLIRun {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent("netraven")
     process.arguments = arguments
@@ -29,8 +30,15 @@ func netraven(_ arguments: [String], environment: [String: String] = [:]) throws
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    process.standardInput = FileHandle.nullDevice
+    let inPipe = Pipe()
+    process.standardInput = input == nil ? FileHandle.nullDevice as Any : inPipe
     try process.run()
+    if let input {
+        Thread {
+            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            try? inPipe.fileHandleForWriting.close()
+        }.start()
+    }
     // Read both pipes concurrently so a chatty process never blocks on a full pipe.
     let errData = LockedData()
     let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
