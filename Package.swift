@@ -87,8 +87,10 @@ let package = Package(
         .target(
             name: "NetRavenAgent",
             dependencies: [
-                "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenJournal",
+                "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenJournal", "NetRavenSyslog", "NetRavenSNMP",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -18,6 +18,7 @@ public struct NetRavenCommand: AsyncParsableCommand {
             Events.self,
             Jobs.self,
             Rules.self,
+            Run.self,
         ]
     )
 
