@@ -1,0 +1,139 @@
+import Foundation
+import NetRavenAgent
+import NetRavenCore
+import NetRavenJournal
+import NetRavenLab
+import NetRavenTestSupport
+import Testing
+
+/// `netraven run` as a process: crash durability, reload, graceful stop.
+@Suite(.serialized) struct DaemonTests {
+    /// A configuration for the lab with a syslog TCP listener on a free port and a short debounce.
+    func writeDaemonConfiguration(in directory: TemporaryDirectory, endpoints: LabEndpoints, extraDevice: String = "") throws -> String {
+        var inventory = "defaults:\n  credentials: lab\ndevices:\n"
+        for device in endpoints.devices {
+            inventory += "  - {name: \(device.name), host: 127.0.0.1, port: \(device.port), platform: \(device.platform), group: lab}\n"
+        }
+        try directory.write("inventory.yaml", inventory + extraDevice)
+        try directory.write("credentials.yaml", "credentials:\n  lab:\n    username: admin\n    password: admin\n    enable: enable\n")
+        return try directory.write(
+            "netraven.yaml",
+            """
+            state_dir: state
+            rules_dir: \(repositoryRules)
+            inventory: inventory.yaml
+            credentials: credentials.yaml
+            collection: {concurrency: 4, connect_timeout: 30s, command_timeout: 30s, overall_timeout: 120s, retries: 0}
+            debounce: {quiet: 300ms, max_delay: 3s}
+            syslog:
+              tcp: "127.0.0.1:0"
+            sweep: {enabled: false}
+            logging: {level: info}
+            """)
+    }
+
+    func withLab(devices: Int, _ body: (Lab, LabEndpoints, TemporaryDirectory) async throws -> Void) async throws {
+        let lab = try Lab(configuration: LabConfiguration(devices: devices, controlPort: nil))
+        let directory = try TemporaryDirectory(prefix: "netraven-daemon")
+        try await withStartedLab(lab) { endpoints in try await body(lab, endpoints, directory) }
+    }
+
+    /// Polls the journal (a reader beside the daemon, WAL) until `done` holds, for at most two minutes.
+    func waitForJournal(_ path: String, _ done: (EventJournal) async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            if FileManager.default.fileExists(atPath: path), try await done(try await EventJournal.open(path: path)) {
+                return true
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+
+    /// The change message a device of `platform` logs (hostname included: all lab devices share 127.0.0.1).
+    static func changeLine(_ device: LabEndpoints.Device, user: String, n: Int) -> String {
+        let header = "<189>Nov 21 10:00:00 \(device.name)"
+        switch device.platform {
+        case "cisco_nxos":
+            return "\(header) %VSHD-5-VSHD_SYSLOG_CONFIG_I: Configured from vty by \(user) on 10.0.0.\(n % 250)@pts/0"
+        case "juniper_junos":
+            return "\(header) mgd[1234]: UI_COMMIT: User '\(user)' requested 'commit' operation (comment: none)"
+        default:
+            return "\(header) %SYS-5-CONFIG_I: Configured from console by \(user) on vty0 (10.0.0.\(n % 250))"
+        }
+    }
+
+    @Test func aKilledDaemonLosesNoAcceptedEvent() async throws {
+        try await withLab(devices: 4) { lab, endpoints, directory in
+            let config = try writeDaemonConfiguration(in: directory, endpoints: endpoints)
+            let journalPath = directory.path + "/state/journal.sqlite"
+            let first = try DaemonProcess(config: config, logPath: directory.path + "/first.log")
+            #expect(first.waitUntilReady(), "\(first.log)")
+            let sender = try SyslogTCPSender(port: try #require(first.ports.syslogTCP))
+            // A storm: changes on every device and a syslog line for each, until the daemon dies mid-way.
+            var sent = 0
+            for n in 0..<2000 {
+                let device = endpoints.devices[n % endpoints.devices.count]
+                if n % 50 == 0 {
+                    lab.device(named: device.name)?.applyChange(
+                        LabConfigChange(user: "u\(n)", add: ["ntp server 10.9.\(n / 250).\(n % 250)"]))
+                }
+                guard sender.send(Self.changeLine(device, user: "u\(n)", n: n)) else { break }
+                sent += 1
+                if n == 300 {
+                    // Mid-storm: once the daemon has journaled some of it (and is capturing), kill it.
+                    _ = try await waitForJournal(journalPath) { try await $0.events(device: nil, limit: 50).count >= 50 }
+                }
+                if n == 600 { first.kill9() }
+            }
+            #expect(sent > 600)
+            let accepted = try await EventJournal.open(path: journalPath).events(device: nil, limit: 100_000).count
+            #expect(accepted > 0, "the daemon accepted nothing before it was killed:\n\(first.log)")
+
+            // Restarted, it finishes what the journal holds: every accepted event ends in a finished job.
+            let second = try DaemonProcess(config: config, logPath: directory.path + "/second.log")
+            #expect(second.waitUntilReady(), "\(second.log)")
+            let settled = try await waitForJournal(journalPath) { journal in
+                let events = try await journal.events(device: nil, limit: 100_000)
+                let jobs = Dictionary(uniqueKeysWithValues: try await journal.jobs(device: nil, state: nil, limit: 100_000).map { ($0.id, $0) })
+                return events.allSatisfy { event in event.jobIDs.contains { jobs[$0]?.state.isFinished == true } }
+            }
+            #expect(settled, "events still unfinished after the restart:\n\(second.log)")
+            let journal = try await EventJournal.open(path: journalPath)
+            #expect(try await journal.events(device: nil, limit: 100_000).count >= accepted)
+            #expect(try await journal.unfinishedWork().isEmpty)
+            let jobs = try await journal.jobs(device: nil, state: nil, limit: 100_000)
+            #expect(jobs.contains { $0.state == .committed })
+            #expect(!jobs.contains { $0.state == .failed }, "\(jobs.filter { $0.state == .failed })")
+            #expect(second.log.contains("resumed unfinished work") || accepted == jobs.reduce(0) { $0 + $1.eventIDs.count })
+            #expect(second.signal(SIGTERM, waitForExit: true) == 0, "\(second.log)")
+        }
+    }
+
+    @Test func reloadKeepsListeningAndRefusesABrokenInventory() async throws {
+        try await withLab(devices: 2) { lab, endpoints, directory in
+            let config = try writeDaemonConfiguration(in: directory, endpoints: endpoints)
+            let daemon = try DaemonProcess(config: config, logPath: directory.path + "/daemon.log")
+            #expect(daemon.waitUntilReady(), "\(daemon.log)")
+            // A broken inventory: the reload is refused with file:line:column and the old one stays in force.
+            _ = try writeDaemonConfiguration(
+                in: directory, endpoints: endpoints, extraDevice: "  - {name: r9, host: 10.0.0.9, platform: nope}\n")
+            _ = daemon.signal(SIGHUP, waitForExit: false)
+            let journalPath = directory.path + "/state/journal.sqlite"
+            let deadline = Date().addingTimeInterval(60)
+            while !daemon.log.contains("reload refused") && Date() < deadline { usleep(50_000) }
+            #expect(daemon.log.contains("reload refused"), "\(daemon.log)")
+            #expect(daemon.log.contains("inventory.yaml:"), "the refusal names the file and line")
+            // Still listening, still capturing, on the same port.
+            lab.device(named: "r2")?.applyChange(LabConfigChange(user: "zoe", add: ["snmp-server location lab"]))
+            let sender = try SyslogTCPSender(port: try #require(daemon.ports.syslogTCP))
+            #expect(sender.send(Self.changeLine(endpoints.devices[1], user: "zoe", n: 1)))
+            let captured = try await waitForJournal(journalPath) { journal in
+                try await journal.jobs(device: "r2", state: .committed, limit: 10).count == 1
+            }
+            #expect(captured, "\(daemon.log)")
+            #expect(daemon.signal(SIGTERM, waitForExit: true) == 0, "\(daemon.log)")
+            #expect(daemon.log.contains("netraven stopped"))
+        }
+    }
+}
