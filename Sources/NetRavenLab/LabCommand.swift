@@ -145,7 +145,8 @@ public struct LabCommand: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         FileHandle.standardOutput.write(try encoder.encode(endpoints) + Data("\n".utf8))
-        log("netraven-lab: \(endpoints.devices.count) devices listening on \(host); control API port "
+        let listen = addressPerDevice.map { "their own addresses from \($0)" } ?? host
+        log("netraven-lab: \(endpoints.devices.count) devices listening on \(listen); control API port "
             + (endpoints.control.map(String.init) ?? "disabled"))
         lab.onChange { event in
             log("netraven-lab: \(event.device) changed by \(event.user)"

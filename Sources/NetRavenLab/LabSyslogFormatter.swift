@@ -67,7 +67,7 @@ struct LabSyslogFormatter {
         let bsd = "\(t.monthName) \(day) \(t.hms)"
         switch platform {
         case .ciscoIOS:
-            let ms = String(Int((time - time.rounded(.down)) * 1000) % 1000).leftPadded(to: 3)
+            let ms = String(Int((time * 1000).rounded()) % 1000).leftPadded(to: 3)
             return "<189>\(sequence): *\(bsd).\(ms): \(body)"
         case .ciscoNXOS:
             return "<189>: \(t.year) \(bsd) UTC: \(body)"
