@@ -97,26 +97,12 @@ final class UDPReceiver: @unchecked Sendable {
     private var isStopped = false
 
     init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { throw ProcessFailure(description: "socket() failed: errno \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
+        let (fd, port) = try bindLoopbackSocket(Int32(SOCK_DGRAM.rawValue))
         // Wake up every 200 ms to expire waiters and notice `stop()`.
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard bound else {
-            close(fd)
-            throw ProcessFailure(description: "bind() to 127.0.0.1:0 failed: errno \(errno)")
-        }
         self.fd = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
         let thread = Thread { [self] in readLoop() }
         thread.start()
     }
