@@ -188,4 +188,29 @@ import Testing
             #expect(try await control(port, "GET", "/devices/r1/notify").1.contains(#""syslog":true"#))
         }
     }
+
+    @Test func syslogOverTCPUsesOctetCounting() async throws {
+        let receiver = try TCPReceiver()
+        defer { receiver.stop() }
+        var config = configuration([.ciscoIOS])
+        config.syslogTarget = LabNotifyTarget(host: "127.0.0.1", port: receiver.port, transport: .tcp)
+        try await withLab(config) { lab, _ in
+            lab.devices[0].applyChange(LabConfigChange(user: "jdoe", source: "10.1.1.5", add: ["ip cef"]))
+            lab.devices[0].applyChange(LabConfigChange(user: "ann", add: ["ip cef"]))
+            try await receiver.received.stream(containing: "by ann on vty0")
+            // Two frames, each `LEN SP MSG` with LEN the byte count of MSG, nothing between them.
+            var rest = Substring(receiver.stream)
+            var messages: [String] = []
+            while let space = rest.firstIndex(of: " "), let length = Int(rest[..<space]) {
+                let body = rest[rest.index(after: space)...].utf8.prefix(length)
+                messages.append(String(decoding: body, as: UTF8.self))
+                rest = Substring(rest[rest.index(after: space)...].utf8.dropFirst(length))
+            }
+            #expect(rest.isEmpty)
+            #expect(messages.count == 2)
+            #expect(messages.first?.hasSuffix("%SYS-5-CONFIG_I: Configured from console by jdoe on vty0 (10.1.1.5)")
+                == true)
+            #expect(messages.last?.hasSuffix("%SYS-5-CONFIG_I: Configured from console by ann on vty0") == true)
+        }
+    }
 }

@@ -62,6 +62,13 @@ final class TextCollector: @unchecked Sendable {
         }
     }
 
+    /// Waits until the concatenation of everything received (a byte stream read in pieces) contains `text`.
+    func stream(containing text: String) async throws {
+        _ = try await wait(timeout: 30) { items in
+            items.map(\.text).joined().contains(text) ? items.last : nil
+        }
+    }
+
     private func wait(timeout: TimeInterval, _ predicate: @escaping @Sendable ([Item]) -> Item?) async throws -> Item {
         try await withCheckedThrowingContinuation { continuation in
             let found = lock.withLock { () -> Item? in
@@ -208,5 +215,40 @@ final class TrapReceiver: @unchecked Sendable {
     func stop() {
         if pid > 0 { stopServer(pid) }
         pid = 0
+    }
+}
+
+/// A TCP listener on 127.0.0.1 that accepts one connection and collects its byte stream; `received` holds one
+/// item per read, `stream` everything so far.
+final class TCPReceiver: @unchecked Sendable {
+    let port: Int
+    let received = TextCollector()
+    private let fd: Int32
+
+    init() throws {
+        (fd, port) = try bindLoopbackSocket(Int32(SOCK_STREAM.rawValue))
+        guard listen(fd, 1) == 0 else { throw ProcessFailure(description: "listen() failed: errno \(errno)") }
+        let listener = fd
+        let collector = received
+        Thread {
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { return }
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(connection, $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                collector.append(.init(source: "tcp", text: String(decoding: buffer[..<n], as: UTF8.self)))
+            }
+            close(connection)
+        }.start()
+    }
+
+    /// Everything received so far, in order.
+    var stream: String { received.all.map(\.text).joined() }
+
+    /// Closes the listener (the connection ends when the lab closes it).
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
     }
 }
