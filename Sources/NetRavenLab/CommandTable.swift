@@ -2,7 +2,7 @@
 /// abbreviations (`sh run`), numbers where a number is expected.
 enum ShellCommand: Equatable {
     case enable, disable, exit, terminalLength, terminalWidth
-    case showRunning, showStartup, showVersion, showClock, showInventory, save
+    case showRunning, showStartup, showVersion, showClock, showInventory, save, configure
     case junosScreenLength, junosScreenWidth, junosCompleteOnSpace
     case junosShowConfiguration, junosShowChassisHardware
     /// A real command the lab does not emulate (kept so abbreviations are as ambiguous as on a device).
@@ -39,7 +39,8 @@ enum CommandTable {
             if privileged {
                 s += [CommandSpec("show running-config", .showRunning), CommandSpec("show startup-config", .showStartup),
                     CommandSpec("disable", .disable), CommandSpec("write memory", .save),
-                    CommandSpec("copy running-config startup-config", .save)]
+                    CommandSpec("copy running-config startup-config", .save),
+                    CommandSpec("configure terminal", .configure)]
             }
             return s
         case .aristaEOS:
@@ -47,7 +48,8 @@ enum CommandTable {
                 CommandSpec("show startup-config", .showStartup)]
             if privileged {
                 s += [CommandSpec("disable", .disable), CommandSpec("write memory", .save),
-                    CommandSpec("copy running-config startup-config", .save)]
+                    CommandSpec("copy running-config startup-config", .save),
+                    CommandSpec("configure", .configure), CommandSpec("configure terminal", .configure)]
             }
             return s
         case .ciscoNXOS:
@@ -57,6 +59,7 @@ enum CommandTable {
                 CommandSpec("show running-config", .showRunning), CommandSpec("show startup-config", .showStartup),
                 CommandSpec("show inventory", .showInventory),
                 CommandSpec("copy running-config startup-config", .save),
+                CommandSpec("configure", .configure), CommandSpec("configure terminal", .configure),
                 CommandSpec("exit", .exit), CommandSpec("end", .disable),
             ]
         case .juniperJunos:
@@ -68,6 +71,7 @@ enum CommandTable {
                 CommandSpec("show version", .showVersion),
                 CommandSpec("show chassis hardware", .junosShowChassisHardware),
                 CommandSpec("show system uptime", .showClock),
+                CommandSpec("configure", .configure),
                 CommandSpec("exit", .exit), CommandSpec("quit", .exit),
             ]
         }

@@ -20,6 +20,8 @@ struct ControlAPI: Sendable {
         var changeCount: Int
         var hostKey: String
         var hostKeyFingerprint: String
+        var address: String
+        var notify: LabNotifySettings
     }
 
     func handle(method: String, path: String, body: Data) -> Response {
@@ -39,7 +41,8 @@ struct ControlAPI: Sendable {
             guard let text = String(data: body, encoding: .utf8), !text.isEmpty else {
                 return error(400, "body must be the new configuration as UTF-8 text")
             }
-            device.setConfig(text, user: "admin")
+            let query = Self.query(path)
+            device.setConfig(text, user: query["user"] ?? "admin", source: query["source"])
             return json(200, summary(device))
         case ("POST", "change"?):
             do {
@@ -62,7 +65,17 @@ struct ControlAPI: Sendable {
         case ("DELETE", "faults"?):
             device.clearFaults()
             return json(200, summary(device))
-        case (_, "config"?), (_, "change"?), (_, "faults"?), (_, nil):
+        case ("GET", "notify"?):
+            return json(200, device.notifySettings)
+        case ("PUT", "notify"?), ("POST", "notify"?):
+            do {
+                let update = try JSONDecoder().decode(LabNotifyUpdate.self, from: body)
+                device.setNotifySettings(update.applied(to: device.notifySettings))
+                return json(200, device.notifySettings)
+            } catch {
+                return self.error(400, "bad notify JSON (expected {\"syslog\": bool, \"trap\": bool}): \(error)")
+            }
+        case (_, "config"?), (_, "change"?), (_, "faults"?), (_, "notify"?), (_, nil):
             return error(405, "method not allowed")
         default:
             return error(404, "no such resource: \(path)")
@@ -73,7 +86,20 @@ struct ControlAPI: Sendable {
         DeviceSummary(
             name: d.name, platform: d.platform.rawValue, port: d.port, serial: d.serial, faults: d.faults,
             configBytes: d.config.utf8.count, changeCount: d.changeCount, hostKey: d.hostPublicKey,
-            hostKeyFingerprint: d.hostKeyFingerprint)
+            hostKeyFingerprint: d.hostKeyFingerprint, address: d.address, notify: d.notifySettings)
+    }
+
+    /// `?user=jdoe&source=10.1.1.5` → ["user": "jdoe", "source": "10.1.1.5"] (percent-decoded).
+    private static func query(_ path: String) -> [String: String] {
+        guard let q = path.split(separator: "?", maxSplits: 1).dropFirst().first else { return [:] }
+        var out: [String: String] = [:]
+        for pair in q.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2, let value = kv[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            else { continue }
+            out[kv[0]] = value
+        }
+        return out
     }
 
     private func json(_ status: Int, _ value: some Encodable) -> Response {

@@ -20,6 +20,11 @@ struct DeviceShell {
     private var lastWasCR = false
     private var input = Input.command
     private let now: () -> Double
+    /// The SSH client's address (reported as the change's source) and the session's terminal line.
+    let peer: String?
+    let terminal: Int?
+    /// Set while the session is in configuration mode.
+    private(set) var configMode: ConfigModeSession?
 
     private enum Input {
         case command
@@ -35,14 +40,20 @@ struct DeviceShell {
         var trailer: String
     }
 
-    init(device: LabDevice, user: String, now: @escaping () -> Double = { Date().timeIntervalSince1970 }) {
+    init(
+        device: LabDevice, user: String, peer: String? = nil, line: Int? = nil,
+        now: @escaping () -> Double = { Date().timeIntervalSince1970 }
+    ) {
         self.device = device
         self.user = user
+        self.peer = peer
+        self.terminal = line
         self.now = now
         privileged = device.platform == .ciscoNXOS || device.platform == .juniperJunos
     }
 
     var prompt: String {
+        if let configMode { return configMode.prompt }
         switch device.platform {
         case .ciscoIOS, .aristaEOS: return device.name + (privileged ? "#" : ">")
         case .ciscoNXOS: return device.name + "# "
@@ -101,6 +112,11 @@ struct DeviceShell {
                 guard !line.isEmpty else { return [] }
                 line.removeLast()
                 return [.send("\u{8} \u{8}")]
+            case 26 where configMode != nil:  // Ctrl-Z leaves configuration mode, like `end`
+                line = []
+                let text = configMode?.leave() ?? ""
+                configMode = nil
+                return [.send("^Z\r\n" + text + prompt)]
             case 3, 26:  // Ctrl-C, Ctrl-Z: abandon the line
                 line = []
                 return [.send("^C\r\n" + prompt)]
@@ -133,9 +149,23 @@ struct DeviceShell {
         return [.send("\r\n% Bad secrets\r\n\r\n" + prompt)]
     }
 
+    /// The session ended (the client went away): leave configuration mode as the device would.
+    mutating func disconnect() {
+        _ = configMode?.leave()
+        configMode = nil
+    }
+
     // MARK: Commands
 
     private mutating func execute(_ text: String) -> [ShellAction] {
+        if configMode != nil {
+            switch configMode!.execute(text) {
+            case .stay(let output): return [.send(output + prompt)]
+            case .leave(let output):
+                configMode = nil
+                return [.send(output + prompt)]
+            }
+        }
         let parts = text.split(separator: "|", omittingEmptySubsequences: false)
         let main = String(parts[0])
         let tokens = main.split(separator: " ").map(String.init)
@@ -213,8 +243,13 @@ struct DeviceShell {
             case .aristaEOS: output = "\(t.nxos)\nTimezone: UTC\nClock source: NTP server (10.0.0.1)\n"
             case .juniperJunos: output = "Current time: \(t.junos)\n"
             }
+        case .configure:
+            let session = ConfigModeSession(device: device, user: user, peer: peer, line: terminal)
+            let banner = session.enter()
+            configMode = session
+            return [.send(banner + prompt)]
         case .save:
-            device.saveConfig()
+            device.saveConfig(user: user, source: peer, line: terminal)
             output = device.platform == .ciscoIOS ? "Building configuration...\n[OK]\n" : "Copy complete.\n"
         }
 

@@ -15,6 +15,7 @@ public final class Lab: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channels = Locked<[ObjectIdentifier: any Channel]>([:])
     private let listeners = Locked<[any Channel]>([])
+    private let emitter = Locked<LabEmitter?>(nil)
 
     /// Builds the devices (generating or loading their configs and host keys); binds nothing yet.
     public init(configuration: LabConfiguration) throws {
@@ -42,7 +43,8 @@ public final class Lab: Sendable {
                 try LabDevice(
                     name: name, platform: platform, index: i, username: configuration.username,
                     password: configuration.password, enablePassword: configuration.enablePassword, config: text,
-                    hostKeyFile: configuration.stateDirectory.map { "\($0)/\(name).ed25519" }, now: now))
+                    hostKeyFile: configuration.stateDirectory.map { "\($0)/\(name).ed25519" }, now: now,
+                    address: try configuration.address(ofDevice: i), notify: configuration.notify))
         }
         self.devices = devices
         byName = Dictionary(uniqueKeysWithValues: devices.map { ($0.name, $0) })
@@ -70,13 +72,15 @@ public final class Lab: Sendable {
     }
 
     private func bindAll() async throws -> LabEndpoints {
+        try await startEmitter()
         var endpoints: [LabEndpoints.Device] = []
         for (i, device) in devices.enumerated() {
             let port = configuration.basePort == 0 ? 0 : configuration.basePort + i
             let channel = try await bindDevice(device, port: port)
             let bound = channel.localAddress?.port ?? port
             device.state.withLock { $0.port = bound }
-            endpoints.append(.init(name: device.name, platform: device.platform.rawValue, port: bound))
+            endpoints.append(
+                .init(name: device.name, platform: device.platform.rawValue, port: bound, host: device.address))
         }
         var control: Int?
         if let controlPort = configuration.controlPort {
@@ -117,16 +121,33 @@ public final class Lab: Sendable {
                 }
             }
         do {
-            let channel = try await bootstrap.bind(host: configuration.host, port: port).get()
+            let channel = try await bootstrap.bind(host: device.address, port: port).get()
             listeners.withLock { $0.append(channel) }
             return channel
         } catch {
-            throw LabError(.bind, "\(device.name): cannot listen on \(configuration.host):\(port): \(error)")
+            throw LabError(.bind, "\(device.name): cannot listen on \(device.address):\(port): \(error)")
+        }
+    }
+
+    /// With a syslog or trap target, binds the senders and connects every device's events to them.
+    private func startEmitter() async throws {
+        guard configuration.syslogTarget != nil || configuration.trapTarget != nil else { return }
+        let emitter = LabEmitter(
+            group: group, syslogTarget: configuration.syslogTarget, trapTarget: configuration.trapTarget,
+            community: configuration.trapCommunity, log: { log($0) })
+        self.emitter.withLock { $0 = emitter }
+        try await emitter.start(sourceAddresses: devices.map(\.address))
+        for device in devices {
+            // Weak: the device keeps the closure, and the closure must not keep the device.
+            device.onEvent { [weak device] event in
+                if let device { emitter.send(event, device: device) }
+            }
         }
     }
 
     /// Closes every listener and open connection, then stops the event loops. Safe to call once.
     public func shutdown() async throws {
+        if let emitter = emitter.withLock({ e in defer { e = nil }; return e }) { await emitter.shutdown() }
         let open = listeners.withLock { l in defer { l.removeAll() }; return l }
             + channels.withLock { c in defer { c.removeAll() }; return Array(c.values) }
         for channel in open {

@@ -57,6 +57,21 @@ public struct LabCommand: AsyncParsableCommand {
     @Option(help: "Event loop threads (0 = one per core).")
     var threads: Int = 0
 
+    @Option(help: "Give device i its own address BASE+i-1 (e.g. 127.0.10.1): SSH listens there, syslog/traps come from it.")
+    var addressPerDevice: String?
+
+    @Option(help: "Send each device's configuration-change syslog messages to HOST:PORT[/udp|/tcp] (tcp: octet counting).")
+    var syslogTarget: String?
+
+    @Option(help: "Send each device's configuration-change SNMPv2c traps to HOST:PORT (UDP).")
+    var trapTarget: String?
+
+    @Option(help: "Community of the traps.")
+    var trapCommunity: String = "public"
+
+    @Option(help: "What devices send by default: syslog,trap (default both), syslog, trap or none.")
+    var notify: String = "syslog,trap"
+
     /// Creates the command with default options (ArgumentParser fills them in).
     public init() {}
 
@@ -93,15 +108,31 @@ public struct LabCommand: AsyncParsableCommand {
         guard (0...65_535).contains(basePort), basePort == 0 || basePort + devices - 1 <= 65_535 else {
             throw ValidationError("--base-port out of range for \(devices) devices")
         }
+        do {
+            _ = try notifyOptions()
+            _ = try LabConfiguration(devices: devices, addressPerDevice: addressPerDevice).address(ofDevice: devices)
+        } catch let error as LabError {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// The targets and default notify settings from the options.
+    func notifyOptions() throws -> (syslog: LabNotifyTarget?, trap: LabNotifyTarget?, notify: LabNotifySettings) {
+        let syslog = try syslogTarget.map { try LabNotifyTarget(parsing: $0, option: "--syslog-target") }
+        let trap = try trapTarget.map { try LabNotifyTarget(parsing: $0, option: "--trap-target", allowTCP: false) }
+        return (syslog, trap, try LabNotifySettings(parsing: notify))
     }
 
     /// Starts the lab, prints the ports, writes inventory/credentials, and serves until a signal arrives.
     public func run() async throws {
+        let targets = try notifyOptions()
         let configuration = LabConfiguration(
             devices: devices, platforms: try parsedPlatforms(), namePrefix: namePrefix, host: host,
             basePort: basePort, controlPort: controlPort < 0 ? nil : controlPort,
             configSize: Self.parseSize(configSize) ?? 4096, configsDirectory: configsDir, stateDirectory: stateDir,
-            username: username, password: password, enablePassword: enablePassword, threads: threads)
+            username: username, password: password, enablePassword: enablePassword, threads: threads,
+            addressPerDevice: addressPerDevice, syslogTarget: targets.syslog, trapTarget: targets.trap,
+            trapCommunity: trapCommunity, notify: targets.notify)
         let lab = try Lab(configuration: configuration)
         let endpoints = try await lab.start()
         if let inventoryOut {
@@ -114,11 +145,15 @@ public struct LabCommand: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         FileHandle.standardOutput.write(try encoder.encode(endpoints) + Data("\n".utf8))
-        log("netraven-lab: \(endpoints.devices.count) devices listening on \(host); control API port "
+        let listen = addressPerDevice.map { "their own addresses from \($0)" } ?? host
+        log("netraven-lab: \(endpoints.devices.count) devices listening on \(listen); control API port "
             + (endpoints.control.map(String.init) ?? "disabled"))
         lab.onChange { event in
-            log("netraven-lab: \(event.device) changed by \(event.user) (change \(event.changeCount))")
+            log("netraven-lab: \(event.device) changed by \(event.user)"
+                + (event.source.map { " from \($0)" } ?? "") + " (change \(event.changeCount))")
         }
+        if let syslog = targets.syslog { log("netraven-lab: syslog to \(syslog)") }
+        if let trap = targets.trap { log("netraven-lab: traps to \(trap) (community set)") }
         let signal = await LabSignals.wait()
         log("netraven-lab: \(signal), shutting down")
         try await lab.shutdown()

@@ -26,6 +26,17 @@ public struct LabConfiguration: Sendable {
     public var enablePassword: String
     /// Event loop threads; 0 means one per core.
     public var threads: Int
+    /// If set, device i listens on (and sends syslog / traps from) this IPv4 address + i - 1, e.g. 127.0.10.1,
+    /// 127.0.10.2, ...; otherwise every device uses ``host``.
+    public var addressPerDevice: String?
+    /// Where devices send syslog messages when their configuration changes; nil sends none.
+    public var syslogTarget: LabNotifyTarget?
+    /// Where devices send SNMPv2c traps when their configuration changes; nil sends none.
+    public var trapTarget: LabNotifyTarget?
+    /// The community of the traps.
+    public var trapCommunity: String
+    /// What each device sends at start (changed per device with `PUT /devices/{name}/notify`).
+    public var notify: LabNotifySettings
 
     /// A lab of `devices` devices with defaults for everything else (free ports, ~4 KB configs, admin/admin).
     public init(
@@ -41,7 +52,12 @@ public struct LabConfiguration: Sendable {
         username: String = "admin",
         password: String = "admin",
         enablePassword: String = "enable",
-        threads: Int = 0
+        threads: Int = 0,
+        addressPerDevice: String? = nil,
+        syslogTarget: LabNotifyTarget? = nil,
+        trapTarget: LabNotifyTarget? = nil,
+        trapCommunity: String = "public",
+        notify: LabNotifySettings = LabNotifySettings()
     ) {
         self.devices = devices
         self.platforms = platforms
@@ -56,6 +72,26 @@ public struct LabConfiguration: Sendable {
         self.password = password
         self.enablePassword = enablePassword
         self.threads = threads
+        self.addressPerDevice = addressPerDevice
+        self.syslogTarget = syslogTarget
+        self.trapTarget = trapTarget
+        self.trapCommunity = trapCommunity
+        self.notify = notify
+    }
+
+    /// The address device `index` (1-based) listens on and sends from.
+    public func address(ofDevice index: Int) throws -> String {
+        guard let base = addressPerDevice else { return host }
+        let parts = base.split(separator: ".", omittingEmptySubsequences: false).compactMap { UInt32($0) }
+        guard parts.count == 4, parts.allSatisfy({ $0 < 256 }) else {
+            throw LabError(.invalidArgument, "--address-per-device: '\(base)' is not an IPv4 address")
+        }
+        let value = parts.reduce(UInt32(0)) { $0 << 8 | $1 }
+        let (sum, overflow) = value.addingReportingOverflow(UInt32(max(0, index - 1)))
+        guard !overflow else {
+            throw LabError(.invalidArgument, "--address-per-device: \(base) + \(index - 1) is past 255.255.255.255")
+        }
+        return [sum >> 24, sum >> 16 & 0xFF, sum >> 8 & 0xFF, sum & 0xFF].map(String.init).joined(separator: ".")
     }
 }
 
@@ -69,6 +105,8 @@ public struct LabEndpoints: Sendable, Codable, Equatable {
         public var platform: String
         /// TCP port on the lab host.
         public var port: Int
+        /// The address the device listens on (its own with `addressPerDevice`).
+        public var host: String?
     }
 
     /// The control API port, if enabled.

@@ -21,6 +21,8 @@ public final class LabDevice: Sendable {
     public let enablePassword: String
     /// Serial number printed by `show version` / `show chassis hardware`.
     public let serial: String
+    /// The address the device listens on for SSH and sends its syslog messages and traps from.
+    public let address: String
 
     struct State {
         var config: String
@@ -32,16 +34,21 @@ public final class LabDevice: Sendable {
         var faults = LabFaults()
         var hostKey: Curve25519.Signing.PrivateKey
         var port = 0
+        var notify = LabNotifySettings()
+        /// Terminal lines (`vty0`, `pts/0`, ...) held by open sessions; a new session takes the lowest free one.
+        var openLines: Set<Int> = []
     }
 
     let state: Locked<State>
     let bootTime: Double
     private let hostKeyFile: String?
     private let listener: Locked<(@Sendable (LabChangeEvent) -> Void)?> = Locked(nil)
+    private let eventSink: Locked<(@Sendable (LabChangeEvent) -> Void)?> = Locked(nil)
 
     init(
         name: String, platform: LabPlatform, index: Int, username: String, password: String,
-        enablePassword: String, config: String, hostKeyFile: String?, now: Double
+        enablePassword: String, config: String, hostKeyFile: String?, now: Double, address: String = "127.0.0.1",
+        notify: LabNotifySettings = LabNotifySettings()
     ) throws {
         self.name = name
         self.platform = platform
@@ -51,13 +58,14 @@ public final class LabDevice: Sendable {
         self.enablePassword = enablePassword
         self.serial = platform.serial(index: index)
         self.hostKeyFile = hostKeyFile
+        self.address = address
         self.bootTime = now - 86_400 * 87 - 3600 * 4 - 60 * Double(index % 60)
         let key = try Self.loadOrCreateKey(file: hostKeyFile)
         let body = ConfigRenderer.stripVolatile(config, platform: platform)
         state = Locked(
             State(
                 config: body, startupConfig: body, lastChangeTime: now - 3600 * 5 - Double(index * 37),
-                lastSaveTime: now - 3600 * 5 - Double(index * 37) + 6, hostKey: key
+                lastSaveTime: now - 3600 * 5 - Double(index * 37) + 6, hostKey: key, notify: notify
             ))
     }
 
@@ -86,6 +94,7 @@ public final class LabDevice: Sendable {
             return recordChange(&s, user: user, source: source)
         }
         notify(event)
+        publish(event)
     }
 
     /// Edits the running configuration line by line, as an engineer would, and records who did it.
@@ -95,14 +104,57 @@ public final class LabDevice: Sendable {
             return recordChange(&s, user: change.user, source: change.source)
         }
         notify(event)
+        publish(event)
     }
 
-    /// Copies running to startup (`copy running-config startup-config` / `write memory`).
-    func saveConfig() {
-        state.withLock {
-            $0.startupConfig = $0.config
-            $0.lastSaveTime = Date().timeIntervalSince1970
+    /// Copies running to startup (`copy running-config startup-config` / `write memory`) and reports a save.
+    func saveConfig(user: String, source: String?, line: Int?) {
+        let event = state.withLock { s -> LabChangeEvent in
+            let now = Date().timeIntervalSince1970
+            s.startupConfig = s.config
+            s.lastSaveTime = now
+            return LabChangeEvent(
+                device: name, platform: platform, user: user, source: source, changeCount: s.changeCount, time: now,
+                kind: .saved, channel: .cli, line: line)
         }
+        publish(event)
+    }
+
+    /// Edits the running configuration in place without recording a change: a configuration-mode session
+    /// applies each line as it is typed, and records the change when it leaves (see ``recordSession``).
+    func editConfig(_ transform: (String) -> String) {
+        state.withLock { $0.config = transform($0.config) }
+    }
+
+    /// Records what a configuration-mode session did when it ends (Cisco-like `end`, Junos `commit`): a change
+    /// when `changed`, and in any case the event the platform reports.
+    func recordSession(user: String, source: String?, line: Int?, changed: Bool, comment: String? = nil) {
+        let event = state.withLock { s -> LabChangeEvent in
+            var event: LabChangeEvent
+            if changed {
+                event = recordChange(&s, user: user, source: source)
+            } else {
+                event = LabChangeEvent(
+                    device: name, platform: platform, user: user, source: source, changeCount: s.changeCount,
+                    time: Date().timeIntervalSince1970)
+                event.changed = false
+            }
+            event.channel = .cli
+            event.line = line
+            event.comment = comment
+            return event
+        }
+        if changed { notify(event) }
+        publish(event)
+    }
+
+    /// Reports a session event that is not a change (entering/leaving config mode, one logged command).
+    func report(_ kind: LabChangeEvent.Kind, user: String, source: String?, line: Int?, command: String? = nil) {
+        let count = changeCount
+        publish(LabChangeEvent(
+            device: name, platform: platform, user: user, source: source, changeCount: count,
+            time: Date().timeIntervalSince1970, kind: kind, channel: .cli, line: line, changed: false,
+            command: command))
     }
 
     private func recordChange(_ s: inout State, user: String, source: String?) -> LabChangeEvent {
@@ -114,6 +166,41 @@ public final class LabDevice: Sendable {
         return LabChangeEvent(
             device: name, platform: platform, user: user, source: source, changeCount: s.changeCount,
             time: s.lastChangeTime)
+    }
+
+    // MARK: Sessions and notifications
+
+    /// Takes the lowest free terminal line for a new session.
+    func openLine() -> Int {
+        state.withLock { s in
+            var n = 0
+            while s.openLines.contains(n) { n += 1 }
+            s.openLines.insert(n)
+            return n
+        }
+    }
+
+    /// Frees a terminal line when its session ends.
+    func closeLine(_ line: Int) {
+        _ = state.withLock { $0.openLines.remove(line) }
+    }
+
+    /// Which notifications (syslog, trap) the device sends.
+    public var notifySettings: LabNotifySettings { state.withLock { $0.notify } }
+
+    /// Changes which notifications the device sends, from the next event on.
+    public func setNotifySettings(_ settings: LabNotifySettings) {
+        state.withLock { $0.notify = settings }
+    }
+
+    /// Called for every event the device reports (changes, saves, config mode, logged commands), off the lock;
+    /// the lab's emitter turns them into syslog messages and traps.
+    public func onEvent(_ sink: (@Sendable (LabChangeEvent) -> Void)?) {
+        eventSink.withLock { $0 = sink }
+    }
+
+    private func publish(_ event: LabChangeEvent) {
+        if let sink = eventSink.withLock({ $0 }) { sink(event) }
     }
 
     /// Called after every configuration change (control API, library, or a session), off the lock.

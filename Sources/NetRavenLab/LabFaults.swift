@@ -96,19 +96,3 @@ public struct LabConfigChange: Codable, Sendable, Equatable {
         remove = try c.decodeIfPresent([String].self, forKey: .remove) ?? []
     }
 }
-
-/// What a change listener hears about: enough to emit a syslog message or trap later.
-public struct LabChangeEvent: Sendable {
-    /// The device that changed.
-    public var device: String
-    /// The platform of that device.
-    public var platform: LabPlatform
-    /// The user the change is attributed to.
-    public var user: String
-    /// The source address the change came from, when known.
-    public var source: String?
-    /// The device's change counter after this change.
-    public var changeCount: Int
-    /// Seconds since 1970 when the change happened.
-    public var time: Double
-}

@@ -6,7 +6,7 @@ enum LabFiles {
     static func inventory(_ endpoints: LabEndpoints, host: String) -> String {
         var out = "devices:\n"
         for d in endpoints.devices {
-            out += "  - name: \(d.name)\n    host: \(host)\n    port: \(d.port)\n    platform: \(d.platform)\n"
+            out += "  - name: \(d.name)\n    host: \(d.host ?? host)\n    port: \(d.port)\n    platform: \(d.platform)\n"
                 + "    group: lab\n    credentials: lab\n"
         }
         return out

@@ -34,6 +34,8 @@ final class SSHShellHandler: ChannelDuplexHandler {
     private let device: LabDevice
     private let user: String
     private var shell: DeviceShell?
+    /// The terminal line this session holds while its shell is open.
+    private var line: Int?
     private var queue: [ByteBuffer] = []
     private var closeAfterQueue = false
     private var pumping = false
@@ -56,13 +58,15 @@ final class SSHShellHandler: ChannelDuplexHandler {
             reply(context, e.wantReply, false)
         case let e as SSHChannelRequestEvent.ShellRequest:
             reply(context, e.wantReply, true)
-            let s = DeviceShell(device: device, user: user)
+            let line = device.openLine()
+            self.line = line
+            let s = DeviceShell(device: device, user: user, peer: Self.peer(context), line: line)
             perform(s.greeting(), context: context)
             shell = s
         case let e as SSHChannelRequestEvent.ExecRequest:
             // One command without a prompt, as `ssh host 'show version'` does on the real boxes.
             reply(context, e.wantReply, true)
-            var s = DeviceShell(device: device, user: user)
+            var s = DeviceShell(device: device, user: user, peer: Self.peer(context))
             var actions = s.receive(Array(("terminal length 0\n" + e.command + "\n").utf8))
             actions = actions.map {
                 guard case .send(let text) = $0 else { return $0 }
@@ -74,6 +78,19 @@ final class SSHShellHandler: ChannelDuplexHandler {
         default:
             context.fireUserInboundEventTriggered(event)
         }
+    }
+
+    /// The SSH client's IP address: the connection is the session channel's parent.
+    private static func peer(_ context: ChannelHandlerContext) -> String? {
+        context.channel.parent?.remoteAddress?.ipAddress
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // A session that drops out of configuration mode still records what it did, as a vty disconnect does.
+        shell?.disconnect()
+        shell = nil
+        if let line { device.closeLine(line) }
+        line = nil
     }
 
     private static func stripEchoAndPrompt(_ text: String, command: String, prompt: String) -> String {

@@ -12,23 +12,7 @@ public final class BoundClosedPort {
     private var fd: Int32
 
     public init() throws {
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw SocketError(description: "socket() failed: errno \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0
-            }
-        }
-        guard bound else {
-            Glibc.close(socketFD)
-            throw SocketError(description: "bind() to 127.0.0.1:0 failed: errno \(errno)")
-        }
-        fd = socketFD
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (fd, port) = try bindLoopbackSocket(Int32(SOCK_STREAM.rawValue))
     }
 
     deinit { close() }
@@ -51,4 +35,25 @@ public func stopServer(_ pid: Int32) {
     kill(pid, SIGKILL)
     var status: Int32 = 0
     _ = waitpid(pid, &status, 0)
+}
+
+/// A socket of `type` (`SOCK_STREAM`, `SOCK_DGRAM`) bound to 127.0.0.1 on a port the kernel chose; returns the
+/// descriptor (the caller closes it) and the port.
+public func bindLoopbackSocket(_ type: Int32) throws -> (fd: Int32, port: Int) {
+    let socketFD = socket(AF_INET, type, 0)
+    guard socketFD >= 0 else { throw SocketError(description: "socket() failed: errno \(errno)") }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0
+        }
+    }
+    guard bound else {
+        Glibc.close(socketFD)
+        throw SocketError(description: "bind() to 127.0.0.1:0 failed: errno \(errno)")
+    }
+    return (socketFD, Int(UInt16(bigEndian: address.sin_port)))
 }
