@@ -136,4 +136,80 @@ import Testing
             #expect(daemon.log.contains("netraven stopped"))
         }
     }
+
+    @Test func labChangesAreCapturedWithUserAndSourceFromTheirSyslogAndTraps() async throws {
+        // The daemon's UDP ports are chosen first: the lab sends to them from each device's own address.
+        let syslogSocket = try bindLoopbackSocket(Int32(SOCK_DGRAM.rawValue))
+        let trapSocket = try bindLoopbackSocket(Int32(SOCK_DGRAM.rawValue))
+        close(syslogSocket.fd)
+        close(trapSocket.fd)
+        let lab = try Lab(
+            configuration: LabConfiguration(
+                devices: 4, controlPort: nil, password: "Lab-Pass-1", addressPerDevice: "127.0.20.1",
+                syslogTarget: LabNotifyTarget(host: "127.0.0.1", port: syslogSocket.port),
+                trapTarget: LabNotifyTarget(host: "127.0.0.1", port: trapSocket.port)))
+        let directory = try TemporaryDirectory(prefix: "netraven-daemon")
+        try await withStartedLab(lab) { endpoints in
+            var inventory = "defaults:\n  credentials: lab\ndevices:\n"
+            for device in endpoints.devices {
+                let host = try #require(device.host)
+                inventory += "  - {name: \(device.name), host: \(host), port: \(device.port), platform: \(device.platform), group: lab}\n"
+            }
+            try directory.write("inventory.yaml", inventory)
+            try directory.write(
+                "credentials.yaml", "credentials:\n  lab:\n    username: admin\n    password: Lab-Pass-1\n    enable: enable\n")
+            let config = try directory.write(
+                "netraven.yaml",
+                """
+                state_dir: state
+                rules_dir: \(repositoryRules)
+                inventory: inventory.yaml
+                credentials: credentials.yaml
+                collection: {connect_timeout: 30s, command_timeout: 30s, overall_timeout: 120s, retries: 0}
+                debounce: {quiet: 500ms, max_delay: 5s}
+                syslog: {udp: "127.0.0.1:\(syslogSocket.port)"}
+                snmp: {listen: "127.0.0.1:\(trapSocket.port)", communities: [public]}
+                sweep: {enabled: false}
+                """)
+            #expect(try netraven(["sweep", "--config", config]).status == 0)
+            let daemon = try DaemonProcess(config: config, logPath: directory.path + "/daemon.log")
+            #expect(daemon.waitUntilReady(), "\(daemon.log)")
+            lab.device(named: "r1")?.applyChange(LabConfigChange(user: "jdoe", source: "10.1.1.5", add: ["ip domain-name lab.example"]))
+            lab.device(named: "r4")?.applyChange(LabConfigChange(user: "alice", add: ["set system domain-name lab.example"]))
+            let journalPath = directory.path + "/state/journal.sqlite"
+            let captured = try await waitForJournal(journalPath) { journal in
+                let committed = try await journal.jobs(device: nil, state: .committed, limit: 100)
+                return Set(committed.filter { $0.trigger != .sweep }.map(\.device)) == ["r1", "r4"]
+            }
+            #expect(captured, "\(daemon.log)")
+            let journal = try await EventJournal.open(path: journalPath)
+            let r1Events = try await journal.events(device: "r1", limit: 10).map(\.event)
+            #expect(Set(r1Events.map(\.kind)) == [.syslog, .trap], "IOS sends CONFIG_I and ciscoConfigManEvent")
+            #expect(r1Events.contains { $0.user == "jdoe" && $0.source == "10.1.1.5" })
+            #expect(try await journal.events(device: "r4", limit: 10).contains { $0.event.user == "alice" })
+            #expect(daemon.signal(SIGTERM, waitForExit: true) == 0, "\(daemon.log)")
+
+            // The archive: one commit per change, authored by the engineer, with the events in its trailers.
+            let history = try netraven(["history", "r1", "--config", config, "--json"])
+            #expect(history.stdout.contains("jdoe"), "\(history.stdout)")
+            let log = try gitLog(directory.path + "/state/archive.git", "lab/r1.cfg")
+            #expect(log.contains("Author: jdoe"), "\(log)")
+            #expect(log.contains("Trigger: syslog") || log.contains("Trigger: trap"), "\(log)")
+            #expect(log.contains("Changed-From: 10.1.1.5"), "\(log)")
+            #expect(log.components(separatedBy: "Event-Id:").count - 1 == 2, "the syslog line and the trap, in one commit")
+        }
+    }
+
+    /// The newest commit touching `path`: author and full message.
+    func gitLog(_ repository: String, _ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.arguments = ["--git-dir", repository, "log", "-1", "--format=Author: %an%n%B", "--", path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text
+    }
 }
