@@ -123,4 +123,33 @@ import Testing
             }
         }
     }
+
+    @Test func scheduledSweepsCaptureEveryDeviceWithTriggerSweep() async throws {
+        try await withLab(devices: 2) { setup in
+            try await withCoordinator(setup) { coordinator, journal, _ in
+                var logger = Logger(label: "test")
+                logger.logLevel = .warning
+                // An interval far below what configuration allows (1m), so the test sees two runs quickly.
+                let sweep = SweepSettings(schedule: SweepSchedule(timing: .interval(.seconds(1))))
+                let devices = setup.configuration.devices
+                let scheduler = SweepScheduler(coordinator: coordinator, logger: logger) { (sweep, devices) }
+                let task = Task { await scheduler.run() }
+                defer { task.cancel() }
+                let deadline = ContinuousClock.now + .seconds(120)
+                var jobs: [JournaledJob] = []
+                while ContinuousClock.now < deadline {
+                    jobs = try await journal.jobs(device: nil, state: nil, limit: 100).filter { $0.state.isFinished }
+                    if Set(jobs.map(\.device)) == ["r1", "r2"], jobs.count >= 4 { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                task.cancel()
+                #expect(Set(jobs.map(\.device)) == ["r1", "r2"])
+                #expect(jobs.count >= 4, "two runs of the schedule: \(jobs)")
+                #expect(jobs.allSatisfy { $0.trigger == .sweep })
+                // The first run committed both devices; later runs found nothing new.
+                #expect(jobs.filter { $0.state == .committed }.count == 2)
+                #expect(jobs.filter { $0.state == .unchanged }.count == jobs.count - 2)
+            }
+        }
+    }
 }
