@@ -40,7 +40,8 @@ import Testing
 
     @Test func aReadableCAFileIsResolvedNextToTheConfiguration() throws {
         try directory.write("git-ca.pem", "-----BEGIN CERTIFICATE-----\n")
-        let configuration = try load(remote: "    url: https://git.example.net/netops/archive.git\n    ca_file: git-ca.pem")
+        let configuration = try load(
+            remote: "    url: https://git.example.net/netops/archive.git\n    ca_file: git-ca.pem")
         #expect(configuration.settings.archive.remote?.caFile == directory.path + "/git-ca.pem")
         let plain = try load(remote: "    url: https://git.example.net/netops/archive.git")
         #expect(plain.settings.archive.remote?.caFile == nil)
