@@ -237,7 +237,8 @@ public final class CaptureService: Sendable {
         default: hostKey = .pinned(fingerprint: remote.hostKey)
         }
         let url = remote.url.hasPrefix("/") ? "file://" + remote.url : remote.url
-        return PushRemote(url: url, branch: remote.branch, credentials: credentials, hostKeyPolicy: hostKey)
+        return PushRemote(
+            url: url, branch: remote.branch, credentials: credentials, hostKeyPolicy: hostKey, caFile: remote.caFile)
     }
 
     /// A new, short, unique job id.

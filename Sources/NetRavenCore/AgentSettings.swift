@@ -62,6 +62,8 @@ public struct RemoteSettings: Sendable {
     public var token: Secret?
     /// `tofu` or a pinned `SHA256:...` fingerprint for ssh remotes.
     public var hostKey: String
+    /// PEM bundle of the CAs an https remote's certificate must chain to (instead of the system bundle).
+    public var caFile: String?
 
     public init(
         url: String, push: Bool = true, branch: String = "main", username: String? = nil,

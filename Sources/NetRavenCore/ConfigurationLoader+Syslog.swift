@@ -61,7 +61,7 @@ extension ConfigurationLoader {
     }
 
     /// A file path resolved against the configuration's folder, reported when it cannot be read.
-    private func readableFile(_ node: NodeReader, resolve: (String) -> String) -> String? {
+    func readableFile(_ node: NodeReader, resolve: (String) -> String) -> String? {
         guard let text = node.string() else { return nil }
         let path = resolve(text)
         guard FileManager.default.isReadableFile(atPath: path) else {

@@ -178,6 +178,7 @@ public struct ConfigurationLoader: Sendable {
         if let remoteNode = map["remote"],
             let remote = remoteNode.mapping(allowed: [
                 "url", "push", "branch", "username", "private_key", "passphrase", "token", "host_key",
+                "ca_file",
             ]),
             let url = remote.string("url", required: true)
         {
@@ -198,6 +199,7 @@ public struct ConfigurationLoader: Sendable {
                     hostKeyNode.error("host_key must be 'tofu', 'off' or a pinned fingerprint 'SHA256:...'")
                 }
             }
+            settings.caFile = readCAFile(remote["ca_file"], url: url, resolve: resolve)
             archive.remote = settings
         }
         return archive

@@ -91,6 +91,9 @@ public struct PagerRules: Sendable {
 public struct FactCommand: Sendable {
     public var command: String
     public var extractors: [DeviceFacts.Field: RulePattern]
+    /// Facts the platform implies rather than prints (EOS never names itself in `show version`): set once the
+    /// command answered, unless an extractor found a value.
+    public var fixed: [DeviceFacts.Field: String] = [:]
 }
 
 /// What a device says about itself; stored next to its configuration.
@@ -144,6 +147,9 @@ extension FactCommand {
             let value = match.groups["value"] ?? match.numbered.compactMap { $0 }.first ?? String(output[match.range])
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             if !trimmed.isEmpty { facts[field] = trimmed }
+        }
+        for (field, value) in fixed where facts[field] == nil {
+            facts[field] = value
         }
     }
 }

@@ -171,7 +171,7 @@ private final class RuleBookLoader {
 
         var facts: [FactCommand] = []
         for item in values["facts"]?.sequence() ?? [] {
-            let keys = Set(["command"] + DeviceFacts.Field.allCases.map(\.rawValue))
+            let keys = Set(["command", "fixed"] + DeviceFacts.Field.allCases.map(\.rawValue))
             guard let factMap = item.mapping(allowed: keys), let command = factMap.string("command", required: true) else {
                 continue
             }
@@ -179,7 +179,14 @@ private final class RuleBookLoader {
             for field in DeviceFacts.Field.allCases {
                 if let pattern = factMap[field.rawValue]?.regex() { extractors[field] = pattern }
             }
-            facts.append(FactCommand(command: command, extractors: extractors))
+            var fixed: [DeviceFacts.Field: String] = [:]
+            let fieldNames = Set(DeviceFacts.Field.allCases.map(\.rawValue))
+            if let fixedNode = factMap["fixed"], let fixedMap = fixedNode.mapping(allowed: fieldNames) {
+                for field in DeviceFacts.Field.allCases {
+                    if let value = fixedMap.string(field.rawValue) { fixed[field] = value }
+                }
+            }
+            facts.append(FactCommand(command: command, extractors: extractors, fixed: fixed))
         }
 
         var trimHead: [RulePattern] = []

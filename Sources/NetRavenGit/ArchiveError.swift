@@ -7,7 +7,7 @@ public struct ArchiveError: Error, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case openFailed, commitFailed, notFound, invalidPath, invalidRevision
-            case pushRejected, pushFailed, hostKeyMismatch, authenticationFailed, io, closed
+            case pushRejected, pushFailed, hostKeyMismatch, certificateUntrusted, authenticationFailed, io, closed
         }
 
         private let base: Base
@@ -29,6 +29,8 @@ public struct ArchiveError: Error, CustomStringConvertible {
         public static var pushFailed: Self { Self(.pushFailed) }
         /// The remote's SSH host key is not the pinned or previously recorded one.
         public static var hostKeyMismatch: Self { Self(.hostKeyMismatch) }
+        /// The https remote's TLS certificate does not chain to a trusted CA or does not name the host.
+        public static var certificateUntrusted: Self { Self(.certificateUntrusted) }
         /// The remote did not accept the credentials.
         public static var authenticationFailed: Self { Self(.authenticationFailed) }
         /// Local file I/O failed (known-hosts store, directories).

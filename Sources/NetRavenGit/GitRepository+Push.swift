@@ -20,6 +20,10 @@ extension GitRepository {
         if endpoint != nil, git_libgit2_features() & Int32(GIT_FEATURE_SSH.rawValue) == 0 {
             throw ArchiveError(.pushFailed, "this libgit2 was built without SSH support")
         }
+        let isHTTPS = RemoteURL.isHTTPS(remote.url)
+        if isHTTPS, git_libgit2_features() & Int32(GIT_FEATURE_HTTPS.rawValue) == 0 {
+            throw ArchiveError(.pushFailed, "this libgit2 was built without HTTPS support")
+        }
 
         var remotePointer: OpaquePointer?
         var result = git_remote_create_anonymous(&remotePointer, repo, remote.url)
@@ -76,15 +80,19 @@ extension GitRepository {
         // No "+": the remote's branch is only ever fast-forwarded.
         let refspec = "\(localRef):\(remoteRef)"
         var failure = ""
-        result = refspec.withCString { spec in
-            var strings: [UnsafeMutablePointer<CChar>?] = [UnsafeMutablePointer(mutating: spec)]
-            return strings.withUnsafeMutableBufferPointer { buffer in
-                var array = git_strarray(strings: buffer.baseAddress, count: 1)
-                let pushed = git_remote_push(remoteHandle, &array, &options)
-                if pushed != 0 { failure = lastGitErrorText(pushed) }
-                return pushed
+        func send() -> Int32 {
+            refspec.withCString { spec in
+                var strings: [UnsafeMutablePointer<CChar>?] = [UnsafeMutablePointer(mutating: spec)]
+                return strings.withUnsafeMutableBufferPointer { buffer in
+                    var array = git_strarray(strings: buffer.baseAddress, count: 1)
+                    let pushed = git_remote_push(remoteHandle, &array, &options)
+                    if pushed != 0 { failure = lastGitErrorText(pushed) }
+                    return pushed
+                }
             }
         }
+        // https: libgit2's trust chain is process-wide, so the push holds it (see TLSTrust).
+        result = isHTTPS ? try TLSTrust.withAuthorities(caFile: remote.caFile, send) : send()
         withExtendedLifetime(context) {}
 
         let target = "\(RemoteURL.redacted(remote.url)) \(remoteRef)"
@@ -94,7 +102,7 @@ extension GitRepository {
                 switch result {
                 case GIT_ENONFASTFORWARD.rawValue: .pushRejected
                 case GIT_EAUTH.rawValue: .authenticationFailed
-                case GIT_ECERTIFICATE.rawValue: .hostKeyMismatch
+                case GIT_ECERTIFICATE.rawValue: isHTTPS ? .certificateUntrusted : .hostKeyMismatch
                 default: .pushFailed
                 }
             throw scrub(ArchiveError(code, "push to \(target) failed: \(failure)\(context.remoteOutputSuffix)"))

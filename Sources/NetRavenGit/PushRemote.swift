@@ -62,25 +62,31 @@ public struct PushRemote: Sendable, CustomStringConvertible {
     public var branch: String
     /// Authentication.
     public var credentials: Credentials
-    /// SSH host key check; ignored for other transports (https uses the system's certificate checks).
+    /// SSH host key check; ignored for other transports (https uses `caFile` or the system's CA bundle).
     public var hostKeyPolicy: HostKeyPolicy
+    /// PEM file of the certificate authorities an https remote's certificate must chain to, instead of the system
+    /// bundle (a private Git server with its own CA). Nil: the system bundle. Ignored for other transports.
+    public var caFile: String?
 
     /// Creates a remote description.
     public init(
         url: String,
         branch: String = "main",
         credentials: Credentials = .none,
-        hostKeyPolicy: HostKeyPolicy
+        hostKeyPolicy: HostKeyPolicy,
+        caFile: String? = nil
     ) {
         self.url = url
         self.branch = branch
         self.credentials = credentials
         self.hostKeyPolicy = hostKeyPolicy
+        self.caFile = caFile
     }
 
     /// The URL without any password in it, plus branch and policy; safe to log.
     public var description: String {
         "\(RemoteURL.redacted(url)) branch \(branch), credentials \(credentials), host key \(hostKeyPolicy)"
+            + (caFile.map { ", CA file \($0)" } ?? "")
     }
 }
 

@@ -41,6 +41,11 @@ enum RemoteURL {
         return "\(host.lowercased()):\(port)"
     }
 
+    /// True for `https://` URLs, the only transport that goes through libgit2's TLS stack.
+    static func isHTTPS(_ url: String) -> Bool {
+        url.prefix(8).lowercased() == "https://"
+    }
+
     /// The URL with any `user:password@` password replaced by `<redacted>`.
     static func redacted(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }

@@ -239,7 +239,7 @@ struct ConfigGenerator {
 
     private func eos() -> String {
         let head = """
-            no aaa root
+            aaa root secret sha512 $6$Lr0oTs4lT9pQ$Hc1Vb2Nm3As4Df5Gh6Jk7Lq8Wq9Er0Ty1Ui2Op3Zx4Cv5Bn6Mm7Aa8Ss9Dd0Ff1Gg2Hh3Jj4Kk5Ll6Qq7Ww8Ee9.
             !
             username admin privilege 15 role network-admin secret sha512 $6$jK3rTc7hQ9bA2pLm$0x9Qm9n7ZyZp4c8FzE1Wq3v2yBq1uJ8h7aT5rR6pL0kN2sD4fG6hJ8kL0zX2cV4bN6mQ8wE0rT2yU4iO6pA8sD.
             !
