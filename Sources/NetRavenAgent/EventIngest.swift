@@ -126,8 +126,17 @@ final class EventIngest: Sendable {
             }
             return true
         case .rejected:
-            // The syslog listener already dropped unknown senders; a trap from one is refused here.
-            state.withLock { $0.counters.rejected += 1 }
+            // The syslog listener already dropped unknown senders; a trap from one is refused here (no inform
+            // answer), counted, and logged at a limited rate.
+            let decision = state.withLock { state -> WarningRateLimiter<ContinuousClock.Instant>.Decision in
+                state.counters.rejected += 1
+                return state.unresolvedWarnings.record(source: peer, at: .now)
+            }
+            if case .log(let suppressed) = decision {
+                logger.warning(
+                    "event from a sender that is neither an inventory device nor a relay, dropped",
+                    metadata: ["peer": "\(peer)", "transport": "\(transport)", "suppressed_since_last": "\(suppressed)"])
+            }
             return false
         case .malformed(let code):
             state.withLock { $0.counters.malformed[code, default: 0] += 1 }

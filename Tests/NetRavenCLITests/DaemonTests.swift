@@ -110,7 +110,7 @@ import Testing
         }
     }
 
-    @Test func reloadKeepsListeningAndRefusesABrokenInventory() async throws {
+    @Test func reloadRefusesABrokenInventoryKeepsListeningAndTakesAValidOne() async throws {
         try await withLab(devices: 2) { lab, endpoints, directory in
             let config = try writeDaemonConfiguration(in: directory, endpoints: endpoints)
             let daemon = try DaemonProcess(config: config, logPath: directory.path + "/daemon.log")
@@ -132,6 +132,15 @@ import Testing
                 try await journal.jobs(device: "r2", state: .committed, limit: 10).count == 1
             }
             #expect(captured, "\(daemon.log)")
+            // A valid change is taken: one more device, listeners untouched.
+            _ = try writeDaemonConfiguration(
+                in: directory, endpoints: endpoints,
+                extraDevice: "  - {name: r9, host: 10.0.0.9, platform: cisco_ios, group: lab}\n")
+            _ = daemon.signal(SIGHUP, waitForExit: false)
+            while !daemon.log.contains("configuration reloaded") && Date() < deadline.addingTimeInterval(60) {
+                usleep(50_000)
+            }
+            #expect(daemon.log.contains(#""message":"configuration reloaded","devices":"3""#), "\(daemon.log)")
             #expect(daemon.signal(SIGTERM, waitForExit: true) == 0, "\(daemon.log)")
             #expect(daemon.log.contains("netraven stopped"))
         }
