@@ -24,24 +24,16 @@ public struct SweepScheduler: Sendable {
 
     /// Runs until the task is cancelled.
     public func run() async {
-        // Each schedule keeps its own next time; the plan is rebuilt after every run.
-        var next: [String: Date] = [:]
+        var timetable = SweepTimetable()
+        var generator = SystemRandomNumberGenerator()
         while !Task.isCancelled {
             let (sweepSettings, devices) = await settings()
-            let plan = SweepPlan(settings: sweepSettings, devices: devices)
             let now = Date()
-            var soonest: Date?
-            for entry in plan.entries {
-                let key = entry.group ?? ""
-                let due = next[key] ?? entry.schedule.nextRun(after: now)
-                next[key] = due
-                if due <= now {
-                    await sweep(entry)
-                    next[key] = entry.schedule.nextRun(after: max(now, entry.schedule.nextSlot(after: due)))
-                }
-                if let when = next[key], soonest == nil || when < soonest! { soonest = when }
-            }
-            let wait = min(max((soonest ?? now.addingTimeInterval(60)).timeIntervalSinceNow, 0.05), 60)
+            let (due, nextRun) = timetable.due(
+                SweepPlan(settings: sweepSettings, devices: devices), at: now, using: &generator)
+            for entry in due { await sweep(entry) }
+            // Wake at the next run, but at least once a minute to notice clock steps and reloads.
+            let wait = min(max((nextRun ?? now.addingTimeInterval(60)).timeIntervalSince(Date()), 0.05), 60)
             do {
                 try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
             } catch {

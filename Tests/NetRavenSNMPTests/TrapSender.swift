@@ -38,6 +38,7 @@ struct TrapSender {
 }
 
 /// Collects what the receiver's handler is given, and lets the test wait for the next one.
+/// `@unchecked Sendable`: `traps` and the handler answer are read and written only under `lock`.
 final class TrapInbox: @unchecked Sendable {
     private let lock = NSLock()
     private var traps: [ReceivedTrapCopy] = []
