@@ -10,7 +10,7 @@ public import NetRavenJournal
 /// Captures run on CaptureService's own threads (SSH workers, the archive's thread), never on this actor.
 public actor CaptureCoordinator {
     /// What the coordinator has done so far, for logs, `/status` and tests.
-    public struct Counters: Sendable, Equatable {
+    public struct Counters: Sendable, Equatable, CustomStringConvertible {
         public var eventsAccepted = 0
         public var duplicateEvents = 0
         public var unknownDeviceEvents = 0
@@ -20,6 +20,12 @@ public actor CaptureCoordinator {
         public var failed = 0
         public var pushes = 0
         public var pushFailures = 0
+
+        public var description: String {
+            "events=\(eventsAccepted) duplicates=\(duplicateEvents) unknown_device=\(unknownDeviceEvents) "
+                + "jobs=\(jobsStarted) committed=\(committed) unchanged=\(unchanged) failed=\(failed) "
+                + "pushes=\(pushes) push_failures=\(pushFailures)"
+        }
     }
 
     private var machine: DebounceStateMachine<ContinuousClock.Instant>
@@ -89,7 +95,14 @@ public actor CaptureCoordinator {
                     CaptureJob(id: job.job.id, device: job.job.device, trigger: job.job.trigger, events: job.events),
                     at: clock.now))
         }
-        for event in work.orphanEvents where devices[event.device] != nil {
+        for event in work.orphanEvents {
+            guard devices[event.device] != nil else {
+                // Removed from the inventory since: kept in the journal (and shown by `netraven events`), said here.
+                logger.warning(
+                    "journaled event for a device no longer in the inventory is not captured",
+                    metadata: ["device": "\(event.device)", "event": "\(event.id)"])
+                continue
+            }
             start(machine.received(event, at: clock.now))
         }
         if !work.jobs.isEmpty || !work.orphanEvents.isEmpty {

@@ -38,7 +38,7 @@ public enum Daemon {
         let coordinator = CaptureCoordinator(
             service: service, journal: journal, settings: configuration.settings.debounce, logger: logger)
         let ingest = EventIngest(
-            classifier: await EventIngest.classifier(for: configuration), coordinator: coordinator, logger: logger)
+            classifier: await EventIngest.classifier(for: configuration, logger: logger), coordinator: coordinator, logger: logger)
         let current = Mutex(configuration)
 
         var ports = Ports()
@@ -61,7 +61,10 @@ public enum Daemon {
                 ) { trap in
                     ingest.receivedBlocking(trap)
                 }
-                ports.snmp = try receiver.start()
+                // start() initialises net-snmp (it reads its configuration files) and binds: not on the pool.
+                ports.snmp = try await withCheckedThrowingContinuation { continuation in
+                    Thread { continuation.resume(with: Result { try receiver.start() }) }.start()
+                }
                 trapReceiver = receiver
             } else {
                 trapReceiver = nil
@@ -71,15 +74,17 @@ public enum Daemon {
             throw error
         }
 
+        let boundPorts = ports
         let core = CoreService(
             coordinator: coordinator, service: service, journal: journal, logger: logger,
-            settings: { current.withLock { ($0.settings.sweep, $0.devices, $0.settings.journal) } })
+            settings: { current.withLock { ($0.settings.sweep, $0.devices, $0.settings.journal) } },
+            started: { ready(boundPorts) })
         let reloader = ReloadService(logger: logger) {
             let fresh = try reload()
             current.withLock { $0 = fresh }
             service.update(fresh)
             await coordinator.update(devices: fresh.devices)
-            await ingest.update(classifier: EventIngest.classifier(for: fresh))
+            await ingest.update(classifier: EventIngest.classifier(for: fresh, logger: logger))
             syslog.update(resolver: ingest.syslogResolver)
             return fresh
         }
@@ -100,38 +105,27 @@ public enum Daemon {
                 "syslog_tls": "\(ports.syslogTLS.map(String.init) ?? "-")",
                 "snmp": "\(ports.snmp.map(String.init) ?? "-")",
             ])
-        let boundPorts = ports
-        core.onStarted = { ready(boundPorts) }
         try await group.run()
-        logger.notice("netraven stopped", metadata: ["counters": "\(ingest.counters)"])
+        let captures = await coordinator.counters
+        logger.notice(
+            "netraven stopped", metadata: ["events": "\(ingest.counters)", "captures": "\(captures)"])
     }
 }
 
 /// The coordinator's life in the group: resume from the journal, run the sweep scheduler and the journal's
 /// retention, and on shutdown let captures in flight finish and push what they committed.
-final class CoreService: Service, @unchecked Sendable {
-    // `onStarted` is set once before the group runs and read once in run(); nothing else is mutable.
+struct CoreService: Service {
     let coordinator: CaptureCoordinator
     let service: CaptureService
     let journal: EventJournal
     let logger: Logger
     let settings: @Sendable () -> (SweepSettings, [Device], JournalSettings)
-    var onStarted: @Sendable () -> Void = {}
-
-    init(
-        coordinator: CaptureCoordinator, service: CaptureService, journal: EventJournal, logger: Logger,
-        settings: @escaping @Sendable () -> (SweepSettings, [Device], JournalSettings)
-    ) {
-        self.coordinator = coordinator
-        self.service = service
-        self.journal = journal
-        self.logger = logger
-        self.settings = settings
-    }
+    /// Called once the journal's unfinished work is queued.
+    let started: @Sendable () -> Void
 
     func run() async throws {
         _ = try await coordinator.resume()
-        onStarted()
+        started()
         let settings = self.settings
         let scheduler = SweepScheduler(coordinator: coordinator, logger: logger) {
             let (sweep, devices, _) = settings()

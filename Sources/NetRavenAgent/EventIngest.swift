@@ -26,7 +26,7 @@ final class EventIngest: Sendable {
         var classifier: EventClassifier
         var syslogResolver: EventSourceResolver
         var counters = Counters()
-        var unresolvedWarnings = WarningRateLimiter<ContinuousClock.Instant>(maxLinesPerInterval: 5, interval: .seconds(60))
+        var senderWarnings = WarningRateLimiter<ContinuousClock.Instant>(maxLinesPerInterval: 5, interval: .seconds(60))
     }
 
     private let state: Mutex<State>
@@ -40,14 +40,16 @@ final class EventIngest: Sendable {
     }
 
     /// Builds the classifier and the syslog listener's resolver for a configuration (DNS names resolved).
-    static func classifier(for configuration: Configuration) async -> (EventClassifier, EventSourceResolver) {
+    static func classifier(
+        for configuration: Configuration, logger: Logger
+    ) async -> (EventClassifier, EventSourceResolver) {
         let syslogResolver = await EventSourceResolver.build(
             devices: configuration.devices, relays: configuration.syslog.relays, lookup: HostAddressLookup.addresses(of:))
         let trapRelays = (configuration.snmp?.relays ?? []).compactMap(IPPrefix.init)
         let trapResolver = await EventSourceResolver.build(
             devices: configuration.devices, relays: trapRelays, lookup: HostAddressLookup.addresses(of:))
         for host in syslogResolver.unresolvedHosts {
-            Logger(label: "netraven").warning(
+            logger.warning(
                 "inventory host has no address; its messages resolve by hostname only", metadata: ["host": "\(host)"])
         }
         return (
@@ -117,7 +119,7 @@ final class EventIngest: Sendable {
         case .unresolved(let hostname):
             let verdict = state.withLock { state -> WarningRateLimiter<ContinuousClock.Instant>.Decision in
                 state.counters.unresolved += 1
-                return state.unresolvedWarnings.record(source: peer, at: .now)
+                return state.senderWarnings.record(source: peer, at: .now)
             }
             if case .log(let suppressed) = verdict {
                 logger.warning(
@@ -130,7 +132,7 @@ final class EventIngest: Sendable {
             // answer), counted, and logged at a limited rate.
             let decision = state.withLock { state -> WarningRateLimiter<ContinuousClock.Instant>.Decision in
                 state.counters.rejected += 1
-                return state.unresolvedWarnings.record(source: peer, at: .now)
+                return state.senderWarnings.record(source: peer, at: .now)
             }
             if case .log(let suppressed) = decision {
                 logger.warning(

@@ -152,4 +152,18 @@ import Testing
             }
         }
     }
+
+    @Test func aJournaledEventForADeviceGoneFromTheInventoryStaysJournaled() async throws {
+        try await withLab(devices: 1) { setup in
+            try await withCoordinator(setup) { coordinator, journal, _ in
+                try await journal.record(Self.event("old", "gone", kind: .syslog, user: "x", source: "vty0"), peer: nil, transport: "udp")
+                let resumed = try await coordinator.resume()
+                #expect(resumed.events == 1)
+                await coordinator.waitUntilIdle()
+                #expect(try await journal.jobs(device: "gone", state: nil, limit: 10).isEmpty)
+                #expect(try await journal.unfinishedWork().orphanEvents.map(\.id) == ["old"], "kept, not dropped")
+                #expect(await coordinator.state(of: "gone") == .idle)
+            }
+        }
+    }
 }

@@ -1,10 +1,13 @@
 import Foundation
+import Synchronization
 import NetRavenTestSupport
 
 /// `netraven run` as a child process: started, waited for until its listeners are bound, and stopped with a signal.
 /// Its stderr (the JSON log) goes to a file the test can read.
-final class DaemonProcess: @unchecked Sendable {  // `ports` is written once by the reader thread before `ready` fires
-    struct Ports: Decodable {
+/// `@unchecked Sendable`: `process` (Foundation's `Process`, not Sendable) is only started in init and signalled by
+/// the test; `ports` and `reaped` sit behind Mutexes (the reader thread writes `ports`).
+final class DaemonProcess: @unchecked Sendable {
+    struct Ports: Decodable, Sendable {
         var syslogUDP: Int?
         var syslogTCP: Int?
         var snmp: Int?
@@ -12,9 +15,18 @@ final class DaemonProcess: @unchecked Sendable {  // `ports` is written once by 
 
     let process = Process()
     let logPath: String
-    private(set) var ports = Ports()
+    private let readPorts = Mutex(Ports())
+    var ports: Ports { readPorts.withLock { $0 } }
     private let ready = DispatchSemaphore(value: 0)
-    private var reaped = false
+    private let reapedFlag = Mutex(false)
+
+    /// Marks the process reaped; false when it already was.
+    private func reap() -> Bool {
+        reapedFlag.withLock { reaped in
+            defer { reaped = true }
+            return !reaped
+        }
+    }
 
     init(config: String, logPath: String, environment: [String: String] = [:]) throws {
         self.logPath = logPath
@@ -40,7 +52,9 @@ final class DaemonProcess: @unchecked Sendable {  // `ports` is written once by 
                 buffer.append(chunk)
                 if let newline = buffer.firstIndex(of: 0x0A) {
                     struct Ready: Decodable { var ports: Ports }
-                    if let line = try? JSONDecoder().decode(Ready.self, from: buffer[..<newline]) { ports = line.ports }
+                    if let line = try? JSONDecoder().decode(Ready.self, from: buffer[..<newline]) {
+                        readPorts.withLock { $0 = line.ports }
+                    }
                     ready.signal()
                     // Keep draining so the daemon never blocks on a full pipe.
                     while !out.fileHandleForReading.availableData.isEmpty {}
@@ -62,20 +76,19 @@ final class DaemonProcess: @unchecked Sendable {  // `ports` is written once by 
 
     /// SIGKILL, as a crash or an OOM kill would.
     func kill9() {
-        guard !reaped else { return }
-        reaped = true
+        guard reap() else { return }
         stopServer(process.processIdentifier)
     }
 
     /// Sends a signal and waits (up to two minutes) for the process to exit; returns its exit status, nil if it did not.
     func signal(_ signal: Int32, waitForExit: Bool) -> Int32? {
-        guard !reaped else { return nil }
+        guard !reapedFlag.withLock({ $0 }) else { return nil }
         kill(process.processIdentifier, signal)
         guard waitForExit else { return nil }
         let deadline = Date().addingTimeInterval(120)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         if process.isRunning { return nil }
-        reaped = true
+        _ = reap()
         return process.terminationStatus
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import NetRavenCore
 import Testing
 
@@ -53,10 +54,14 @@ struct DebounceHarness {
     }
 }
 
-final class JobCounter: @unchecked Sendable {
-    // Confined to the test's own thread; the state machine calls it synchronously.
-    private var n = 0
-    func next() -> String { n += 1; return "job\(n)" }
+final class JobCounter: Sendable {
+    private let n = Mutex(0)
+    func next() -> String {
+        n.withLock {
+            $0 += 1
+            return "job\($0)"
+        }
+    }
 }
 
 @Suite("Debounce state machine")
