@@ -21,7 +21,8 @@ extension NetRavenCommand {
                 Output.line(
                     "configuration OK: \(configuration.devices.count) devices (\(platforms.isEmpty ? "none" : platforms)), "
                         + "\(configuration.rules.platforms.count) platforms from \(configuration.rules.directory)"
-                        + ", \(configuration.rules.syslog.rules.count) syslog rules")
+                        + ", \(configuration.rules.syslog.rules.count) syslog rules"
+                        + ", \(configuration.trapRules.rules.count) trap rules")
             }
         }
     }
