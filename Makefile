@@ -23,7 +23,7 @@ demo: bootstrap
 	./scripts/demo
 
 bench:
-	@echo "make bench: the benchmark harness arrives with the benchmarks issue; see docs/benchmarks.md" >&2
+	@echo "make bench: no benchmark harness yet (it arrives with the benchmarks issue, results in docs/benchmarks.md)" >&2
 	@exit 1
 
 clean:
