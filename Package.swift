@@ -138,7 +138,7 @@ let package = Package(
         // Helpers shared by the test targets (paths, temporary directories, loopback ports, lab runs); not shipped.
         .target(name: "NetRavenTestSupport", dependencies: ["NetRavenLab"], swiftSettings: swiftSettings),
 
-        .testTarget(name: "NetRavenCoreTests", dependencies: ["NetRavenTestSupport", "NetRavenCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "NetRavenCoreTests", dependencies: ["NetRavenTestSupport", "NetRavenCore", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenSSHTests", dependencies: ["NetRavenTestSupport", "NetRavenSSH", "NetRavenCore"], swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenGitTests", dependencies: ["NetRavenTestSupport", "NetRavenGit"], swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenLabTests", dependencies: ["NetRavenTestSupport", "NetRavenLab"], swiftSettings: swiftSettings),

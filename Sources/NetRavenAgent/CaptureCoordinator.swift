@@ -193,7 +193,8 @@ public actor CaptureCoordinator {
         switch result.outcome {
         case .changed(let commit, _, _, _):
             counters.committed += 1
-            try await journal.finish(job: job.id, outcome: .committed(commit: commit ?? ""), at: Date())
+            try await journal.finish(
+                job: job.id, outcome: .committed(commit: commit ?? ""), at: Date(), verdict: result.verdict)
             return .committed
         case .unchanged:
             counters.unchanged += 1

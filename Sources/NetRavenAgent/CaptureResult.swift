@@ -15,13 +15,18 @@ public struct CaptureResult: Sendable {
     /// Seconds the capture took.
     public var duration: Double
     public var attempts: Int
+    /// The verdict on a committed change (nil when nothing was committed).
+    public var verdict: ChangeVerdict?
 
-    public init(device: String, jobID: String, outcome: Outcome, duration: Double, attempts: Int) {
+    public init(
+        device: String, jobID: String, outcome: Outcome, duration: Double, attempts: Int, verdict: ChangeVerdict? = nil
+    ) {
         self.device = device
         self.jobID = jobID
         self.outcome = outcome
         self.duration = duration
         self.attempts = attempts
+        self.verdict = verdict
     }
 
     public var failed: Bool {

@@ -101,10 +101,10 @@ public final class CaptureService: Sendable {
         logger[metadataKey: "job"] = "\(jobID)"
         logger[metadataKey: "device"] = "\(request.device.name)"
         let started = ContinuousClock.now
-        func result(_ outcome: CaptureResult.Outcome, attempts: Int) -> CaptureResult {
+        func result(_ outcome: CaptureResult.Outcome, attempts: Int, verdict: ChangeVerdict? = nil) -> CaptureResult {
             CaptureResult(
                 device: request.device.name, jobID: jobID, outcome: outcome,
-                duration: (ContinuousClock.now - started).seconds, attempts: attempts)
+                duration: (ContinuousClock.now - started).seconds, attempts: attempts, verdict: verdict)
         }
         logger.info("capture started", metadata: ["trigger": "\(request.trigger.rawValue)"])
         do {
@@ -115,16 +115,24 @@ public final class CaptureService: Sendable {
             let credentials = device.credentials.compactMap { configuration.credentials[$0] }
             let collected = try await collector.collect(device, platform: platform, credentials: credentials, logger: logger)
             let files = try archiveFiles(for: device, collected: collected)
-            let outcome = dryRun ? try await compare(files) : try await store(files, request: request, jobID: jobID)
+            let (outcome, verdict) = dryRun
+                ? (try await compare(files), nil) : try await store(files, request: request, jobID: jobID)
             switch outcome {
             case .changed(let commit, let insertions, let deletions, _):
+                var metadata: Logger.Metadata = [
+                    "commit": "\(commit ?? "-")", "insertions": "\(insertions)", "deletions": "\(deletions)",
+                ]
+                if let verdict {
+                    metadata["verdict"] = "\(verdict.kind.rawValue)"
+                    metadata["verdict_reasons"] = "\(verdict.reasons.map(\.code).joined(separator: ","))"
+                }
                 logger.notice(
                     dryRun ? "configuration differs (dry run, not committed)" : "configuration changed, committed",
-                    metadata: ["commit": "\(commit ?? "-")", "insertions": "\(insertions)", "deletions": "\(deletions)"])
+                    metadata: metadata)
             default:
                 logger.info("configuration unchanged")
             }
-            return result(outcome, attempts: collected.attempts)
+            return result(outcome, attempts: collected.attempts, verdict: verdict)
         } catch let error as CaptureError {
             logger.error("capture failed", metadata: ["class": "\(error.code)", "reason": "\(error.message)"])
             return result(.failed(error), attempts: error.attempts)
@@ -152,18 +160,27 @@ public final class CaptureService: Sendable {
         }
     }
 
-    /// Commits the files when any differs from HEAD.
-    func store(_ files: [ArchiveFile], request: CaptureRequest, jobID: String) async throws -> CaptureResult.Outcome {
-        let isFirst: Bool
+    /// Commits the files when any differs from HEAD, with the verdict policy's verdict on the change.
+    func store(
+        _ files: [ArchiveFile], request: CaptureRequest, jobID: String
+    ) async throws -> (CaptureResult.Outcome, ChangeVerdict?) {
+        let previous: String?
         do {
-            isFirst = try await archive.read(path: files[0].path) == nil
+            previous = try await archive.read(path: files[0].path)
         } catch {
             throw CaptureError(.archive, "cannot read the archive: \(error)")
         }
+        let isFirst = previous == nil
+        let now = Date()
+        let changes = previous == files[0].contents
+            ? ChangedLines() : ChangedLines(old: previous ?? "", new: files[0].contents)
+        let verdict = configuration.verdict.verdict(
+            for: VerdictPolicy.Input(
+                device: request.device, trigger: request.trigger, events: request.events, changes: changes,
+                isFirstCapture: isFirst, capturedAt: now))
         let message = CommitMessage(
             device: request.device.name, trigger: request.trigger, jobID: jobID, events: request.events,
-            isFirstCapture: isFirst)
-        let now = Date()
+            isFirstCapture: isFirst, verdict: verdict)
         let settings = configuration.settings.archive
         let committer = ArchiveSignature(name: settings.authorName, email: settings.authorEmail, date: now)
         // The author is whoever made the change on the device, when an event names them.
@@ -176,11 +193,12 @@ public final class CaptureService: Sendable {
         } catch {
             throw CaptureError(.archive, "commit failed: \(error)")
         }
-        guard let outcome else { return .unchanged }
+        guard let outcome else { return (.unchanged, nil) }
         let configStat = outcome.changedFiles.first { $0.path == files[0].path }
-        return .changed(
+        let changed = CaptureResult.Outcome.changed(
             commit: outcome.commit.shortID, insertions: configStat?.insertions ?? 0, deletions: configStat?.deletions ?? 0,
             isNew: configStat?.isNew ?? false)
+        return (changed, verdict)
     }
 
     /// A dry run's verdict: compares with HEAD without committing.

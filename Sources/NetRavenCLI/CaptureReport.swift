@@ -13,7 +13,8 @@ struct CaptureReport {
         case .changed(let commit, let insertions, let deletions, let isNew):
             let what = isNew ? "new" : "changed"
             let id = commit.map { "  \($0)" } ?? "  (dry run)"
-            return "\(name)  \(what.padding(toLength: 9, withPad: " ", startingAt: 0)) +\(insertions) -\(deletions)\(id)"
+            let verdict = result.verdict.map { "  \($0.kind.rawValue) (\($0.reasons.map(\.code).joined(separator: ", ")))" } ?? ""
+            return "\(name)  \(what.padding(toLength: 9, withPad: " ", startingAt: 0)) +\(insertions) -\(deletions)\(id)\(verdict)"
         case .unchanged:
             return "\(name)  unchanged"
         case .failed(let error):
@@ -28,6 +29,12 @@ struct CaptureReport {
             fields.append("\"result\":\"changed\"")
             fields.append("\"commit\":\(commit.map(jsonString) ?? "null")")
             fields.append("\"insertions\":\(insertions),\"deletions\":\(deletions),\"new\":\(isNew)")
+            if let verdict = result.verdict {
+                let reasons = verdict.reasons.map { "{\"code\":\(jsonString($0.code)),\"detail\":\(jsonString($0.detail))}" }
+                fields.append(
+                    "\"verdict\":\(jsonString(verdict.kind.rawValue)),\"severity\":\(jsonString(verdict.severity.rawValue)),"
+                        + "\"reasons\":[\(reasons.joined(separator: ","))]")
+            }
         case .unchanged:
             fields.append("\"result\":\"unchanged\"")
         case .failed(let error):

@@ -50,7 +50,9 @@ extension NetRavenCommand {
 
         static func result(_ job: JournaledJob) -> String {
             switch job.state {
-            case .committed: job.commit.map { String($0.prefix(12)) } ?? "-"
+            case .committed:
+                (job.commit.map { String($0.prefix(12)) } ?? "-")
+                    + (job.verdict.map { " \($0.kind.rawValue): \($0.reasons.map(\.code).joined(separator: ","))" } ?? "")
             case .failed: "\(job.failureCode ?? "failed"): \(job.failureReason ?? "")"
             case .queued, .running, .unchanged: "-"
             }
@@ -64,10 +66,15 @@ extension NetRavenCommand {
                 ("started_at", job.startedAt.map(listingDate)),
                 ("finished_at", job.finishedAt.map(listingDate)), ("commit", job.commit),
                 ("failure_code", job.failureCode), ("failure_reason", job.failureReason),
+                ("verdict", job.verdict?.kind.rawValue), ("severity", job.verdict?.severity.rawValue),
             ])
             // Numbers and lists are not strings: appended as JSON of their own.
             line.removeLast()
-            line += ",\"attempts\":\(job.attempts),\"events\":[\(job.eventIDs.map(jsonString).joined(separator: ","))]}"
+            let reasons = (job.verdict?.reasons ?? []).map {
+                "{\"code\":\(jsonString($0.code)),\"detail\":\(jsonString($0.detail))}"
+            }
+            line += ",\"attempts\":\(job.attempts),\"events\":[\(job.eventIDs.map(jsonString).joined(separator: ","))]"
+                + ",\"verdict_reasons\":[\(reasons.joined(separator: ","))]}"
             return line
         }
     }

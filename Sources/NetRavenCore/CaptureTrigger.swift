@@ -32,10 +32,13 @@ public struct ChangeEvent: Sendable, Equatable, Codable {
     public var commit: String?
     /// The rule that classified the message (`cisco_ios.config_i`, `CISCO-CONFIG-MAN-MIB.ciscoConfigManEvent`).
     public var rule: String?
+    /// The commit comment the device reports (Junos `commit comment`, IOS XR `commit comment`), when it does.
+    public var comment: String?
 
     public init(
         id: String, kind: TriggerKind, device: String, user: String? = nil, source: String? = nil, time: Date,
-        raw: String? = nil, change: ChangeKind? = nil, commit: String? = nil, rule: String? = nil
+        raw: String? = nil, change: ChangeKind? = nil, commit: String? = nil, rule: String? = nil,
+        comment: String? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -47,6 +50,7 @@ public struct ChangeEvent: Sendable, Equatable, Codable {
         self.change = change
         self.commit = commit
         self.rule = rule
+        self.comment = comment
     }
 }
 
@@ -58,13 +62,19 @@ public struct CommitMessage: Sendable, Equatable {
     public var events: [ChangeEvent]
     /// The archive had no version of this device yet.
     public var isFirstCapture: Bool
+    /// Whether the change was expected; written as `Verdict:` and `Verdict-Reason:` trailers.
+    public var verdict: ChangeVerdict?
 
-    public init(device: String, trigger: TriggerKind, jobID: String, events: [ChangeEvent] = [], isFirstCapture: Bool = false) {
+    public init(
+        device: String, trigger: TriggerKind, jobID: String, events: [ChangeEvent] = [], isFirstCapture: Bool = false,
+        verdict: ChangeVerdict? = nil
+    ) {
         self.device = device
         self.trigger = trigger
         self.jobID = jobID
         self.events = events
         self.isFirstCapture = isFirstCapture
+        self.verdict = verdict
     }
 
     /// The user who made the change, when the events name one (the most recent event wins).
@@ -90,6 +100,7 @@ public struct CommitMessage: Sendable, Equatable {
                 var line = "- \(formatter.string(from: event.time)) \(event.kind.rawValue) \(event.id)"
                 if let user = event.user { line += " user=\(user)" }
                 if let source = event.source { line += " from=\(source)" }
+                if let comment = event.comment { line += " comment=\"\(Self.oneLine(comment))\"" }
                 lines.append(line)
                 if let raw = event.raw { lines.append("  \(Self.oneLine(raw))") }
             }
@@ -100,6 +111,10 @@ public struct CommitMessage: Sendable, Equatable {
         if let user = changedBy { trailers.append(("Changed-By", Self.oneLine(user))) }
         if let source = changedFrom { trailers.append(("Changed-From", Self.oneLine(source))) }
         trailers.append(("Job-Id", jobID))
+        if let verdict {
+            trailers.append(("Verdict", verdict.kind.rawValue))
+            for reason in verdict.reasons { trailers.append(("Verdict-Reason", Self.oneLine("\(reason)"))) }
+        }
         lines += trailers.map { "\($0.0): \($0.1)" }
         return lines.joined(separator: "\n") + "\n"
     }

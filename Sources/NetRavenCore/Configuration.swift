@@ -14,6 +14,8 @@ public struct Configuration: Sendable {
     public var snmp: SNMPSettings?
     /// Trap rules from `rules/traps/` (empty when the rules directory has none).
     public var trapRules: TrapRuleBook = .empty
+    /// The `verdict:` section with the rules' sensitive categories: decides whether a change was expected.
+    public var verdict = VerdictPolicy()
 
     public init(
         settings: AgentSettings, devices: [Device], credentials: [String: CredentialSet], rules: RuleBook,

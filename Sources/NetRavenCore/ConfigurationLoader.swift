@@ -67,6 +67,7 @@ public struct ConfigurationLoader: Sendable {
             "journal", "sweep",
             "syslog",
             "snmp",
+            "verdict",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -138,6 +139,8 @@ public struct ConfigurationLoader: Sendable {
         if let syslog = top["syslog"] { configuration.syslog = readSyslog(syslog, resolve: resolve) }
         configuration.snmp = snmp
         configuration.trapRules = trapRules
+        configuration.verdict = readVerdict(
+            top["verdict"], categories: SensitiveCategory.load(directory: rulesDirectory, diagnostics: diagnostics))
         return configuration
     }
 

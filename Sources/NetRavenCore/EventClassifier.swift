@@ -62,7 +62,7 @@ public struct EventClassifier: Sendable {
                 ChangeEvent(
                     id: id, kind: .syslog, device: device, user: verdict.user, source: verdict.source,
                     time: receivedAt, raw: String(decoding: bytes, as: UTF8.self), change: verdict.kind,
-                    commit: verdict.commit, rule: verdict.rule))
+                    commit: verdict.commit, rule: verdict.rule, comment: verdict.comment))
         }
     }
 

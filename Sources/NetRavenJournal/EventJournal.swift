@@ -70,14 +70,14 @@ public final class EventJournal: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO event (id, device, kind, change_kind, user_name, source, event_time, device_commit,
-                                       rule, raw, peer, transport, received_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       rule, raw, peer, transport, received_at, comment)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO NOTHING
                     """,
                 arguments: [
                     event.id, event.device, event.kind.rawValue, event.change?.rawValue, event.user, event.source,
                     event.time.timeIntervalSince1970, event.commit, event.rule, event.raw, peer, transport,
-                    receivedAt.timeIntervalSince1970,
+                    receivedAt.timeIntervalSince1970, event.comment,
                 ])
             return db.changesCount > 0
         }
@@ -140,7 +140,9 @@ public final class EventJournal: Sendable {
     }
 
     /// Records how a job ended. A running job may end any way; a queued one only as failed (it never collected).
-    public func finish(job: String, outcome: JobOutcome, at date: Date) async throws {
+    /// A committed job records the verdict on its change.
+    public func finish(job: String, outcome: JobOutcome, at date: Date, verdict: ChangeVerdict? = nil) async throws {
+        let reasons = try verdict.map { String(decoding: try JSONEncoder().encode($0.reasons), as: UTF8.self) }
         try await write("finish job \(job)") { db in
             let state = try Self.existingState(db, job: job)
             if state.isFinished {
@@ -160,11 +162,13 @@ public final class EventJournal: Sendable {
             }
             try db.execute(
                 sql: """
-                    UPDATE job SET state = ?, finished_at = ?, commit_id = ?, failure_code = ?, failure_reason = ?
+                    UPDATE job SET state = ?, finished_at = ?, commit_id = ?, failure_code = ?, failure_reason = ?,
+                                   verdict = ?, verdict_severity = ?, verdict_reasons = ?
                     WHERE id = ?
                     """,
                 arguments: [
-                    outcome.state.rawValue, date.timeIntervalSince1970, commit, failureCode, failureReason, job,
+                    outcome.state.rawValue, date.timeIntervalSince1970, commit, failureCode, failureReason,
+                    verdict?.kind.rawValue, verdict?.severity.rawValue, reasons, job,
                 ])
         }
     }

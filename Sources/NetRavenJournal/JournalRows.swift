@@ -30,7 +30,7 @@ enum JournalRows {
         return ChangeEvent(
             id: id, kind: kind, device: row["device"], user: row["user_name"], source: row["source"],
             time: date(row["event_time"] as Double), raw: row["raw"], change: change, commit: row["device_commit"],
-            rule: row["rule"])
+            rule: row["rule"], comment: row["comment"])
     }
 
     static func job(_ row: Row, eventIDs: [String]) throws -> JournaledJob {
@@ -43,10 +43,30 @@ enum JournalRows {
         guard let state = JobState(rawValue: stateText) else {
             throw JournalError(.unreadable, "job \(id) has an unknown state '\(stateText)'")
         }
-        return JournaledJob(
+        var job = JournaledJob(
             id: id, device: row["device"], trigger: trigger, state: state, eventIDs: eventIDs,
             createdAt: date(row["created_at"] as Double), startedAt: date(row["started_at"] as Double?),
             finishedAt: date(row["finished_at"] as Double?), commit: row["commit_id"], failureCode: row["failure_code"],
             failureReason: row["failure_reason"], attempts: row["attempts"])
+        job.verdict = try verdict(row, job: id)
+        return job
+    }
+
+    static func verdict(_ row: Row, job: String) throws -> ChangeVerdict? {
+        guard let kindText: String = row["verdict"] else { return nil }
+        guard let kind = ChangeVerdict.Kind(rawValue: kindText) else {
+            throw JournalError(.unreadable, "job \(job) has an unknown verdict '\(kindText)'")
+        }
+        let severityText: String? = row["verdict_severity"]
+        let severity = severityText.flatMap(AlertSeverity.init(rawValue:)) ?? (kind == .expected ? .info : .warning)
+        var reasons: [ChangeVerdict.Reason] = []
+        if let text: String = row["verdict_reasons"] {
+            do {
+                reasons = try JSONDecoder().decode([ChangeVerdict.Reason].self, from: Data(text.utf8))
+            } catch {
+                throw JournalError(.unreadable, "job \(job) has unreadable verdict reasons: \(error)")
+            }
+        }
+        return ChangeVerdict(kind: kind, reasons: reasons, severity: severity)
     }
 }

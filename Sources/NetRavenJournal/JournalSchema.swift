@@ -51,6 +51,16 @@ enum JournalSchema {
                     CREATE INDEX job_event_event ON job_event(event_id);
                     """)
         }
+        migrator.registerMigration("v2: event comments and job verdicts") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE event ADD COLUMN comment TEXT;
+                    ALTER TABLE job ADD COLUMN verdict TEXT CHECK (verdict IN ('expected', 'unexpected'));
+                    ALTER TABLE job ADD COLUMN verdict_severity TEXT;
+                    ALTER TABLE job ADD COLUMN verdict_reasons TEXT;
+                    CREATE INDEX job_verdict ON job(verdict, seq);
+                    """)
+        }
         return migrator
     }()
 }

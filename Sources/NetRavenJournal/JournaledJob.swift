@@ -19,6 +19,8 @@ public struct JournaledJob: Sendable, Equatable {
     public var failureReason: String?
     /// How many times the job was started: more than 1 when it was resumed after a restart or crash.
     public var attempts: Int
+    /// Whether the committed change was expected, and why (nil for jobs that committed nothing).
+    public var verdict: ChangeVerdict?
 
     public init(
         id: String, device: String, trigger: TriggerKind, state: JobState, eventIDs: [String], createdAt: Date,

@@ -81,6 +81,22 @@ import Testing
         #expect(text.hasSuffix("Trigger: syslog\nDevice: r1\nEvent-Id: ev-1\nChanged-By: jdoe\nChanged-From: 10.1.1.5\nJob-Id: job-9\n"))
     }
 
+    @Test func verdictAndCommentGoIntoTheMessage() {
+        let event = ChangeEvent(
+            id: "ev-2", kind: .syslog, device: "r1", user: "jdoe", time: Date(timeIntervalSince1970: 1_800_000_000),
+            comment: "CHG123 new\nuplink")
+        let verdict = ChangeVerdict(
+            kind: .unexpected,
+            reasons: [.init(code: "outside-window", detail: "made at X, outside every change window (night)"),
+                      .init(code: "sensitive-lines", detail: "sensitive lines changed: snmp")],
+            severity: .critical)
+        let text = CommitMessage(device: "r1", trigger: .syslog, jobID: "j", events: [event], verdict: verdict).text
+        #expect(text.contains(" user=jdoe comment=\"CHG123 new uplink\"\n"))
+        #expect(text.hasSuffix(
+            "Job-Id: j\nVerdict: unexpected\nVerdict-Reason: outside-window: made at X, outside every change window "
+                + "(night)\nVerdict-Reason: sensitive-lines: sensitive lines changed: snmp\n"))
+    }
+
     @Test func sweepWithoutEventsSaysSo() {
         let text = CommitMessage(device: "r2", trigger: .sweep, jobID: "j").text
         #expect(text.hasPrefix("r2: configuration changed (sweep)\n\nFound by a scheduled sweep"))

@@ -54,6 +54,24 @@ import Testing
         #expect(try await journal.events(device: nil, limit: 1).map(\.event.id) == ["e2"])
     }
 
+    @Test func keepsCommentsAndVerdicts() async throws {
+        let journal = try EventJournal(path: path)
+        var event = Self.event("e1")
+        event.comment = "CHG0042 uplink"
+        try await journal.record(event, peer: nil, transport: "udp")
+        #expect(try await journal.events(device: nil, limit: 1).first?.event.comment == "CHG0042 uplink")
+        let verdict = ChangeVerdict(
+            kind: .unexpected, reasons: [.init(code: "no-event", detail: "found by a sweep capture")], severity: .warning)
+        for (id, value) in [("j1", verdict), ("j2", nil)] as [(String, ChangeVerdict?)] {
+            try await journal.createJob(id: id, device: "r1", trigger: .sweep, eventIDs: [], at: Self.start)
+            try await journal.markRunning(job: id, at: Self.start)
+            try await journal.finish(job: id, outcome: .committed(commit: "abc"), at: Self.start, verdict: value)
+        }
+        let jobs = try await journal.jobs(device: "r1", state: nil, limit: 5)
+        #expect(jobs.first { $0.id == "j1" }?.verdict == verdict)
+        #expect(jobs.first { $0.id == "j2" }?.verdict == nil)
+    }
+
     @Test func wholeLifecycleWithAnEventHeldByTwoJobs() async throws {
         let journal = try EventJournal(path: path)
         for id in ["e1", "e2", "e3"] { try await journal.record(Self.event(id), peer: nil, transport: "tcp") }
