@@ -77,7 +77,8 @@ public struct EventClassifier: Sendable {
             return .change(
                 ChangeEvent(
                     id: id, kind: .trap, device: device, user: verdict.user, source: verdict.source ?? verdict.terminal,
-                    time: receivedAt, raw: trap.description, change: verdict.kind, rule: verdict.rule))
+                    time: receivedAt, raw: trap.description, change: verdict.kind, rule: verdict.rule,
+                    comment: verdict.comment))
         }
     }
 }

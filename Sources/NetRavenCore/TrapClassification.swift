@@ -16,6 +16,8 @@ public struct TrapClassification: Sendable, Equatable {
     public var configSource: String?
     /// Where it went (`running`, `startup`, `networkTftp`).
     public var destination: String?
+    /// The commit comment (Junos `jnxCmCfgChgEventLog`).
+    public var comment: String?
     /// `MIB.trapName` of the rule that decided, nil when no rule knows the trap.
     public var rule: String?
     /// The MIB of that rule.

@@ -32,7 +32,7 @@ public struct TrapFixture: Sendable, CustomStringConvertible {
 
     static let valueKeys = ["integer", "string", "ip", "object_id", "timeticks", "counter32", "gauge32", "counter64"]
     static let expectKeys: Set<String> = [
-        "change", "kind", "user", "source", "terminal", "command_source", "config_source", "destination", "rule",
+        "change", "kind", "user", "source", "terminal", "command_source", "config_source", "destination", "comment", "rule",
     ]
 
     static func load(path: String, diagnostics: DiagnosticCollector) -> [TrapFixture] {
@@ -62,6 +62,7 @@ public struct TrapFixture: Sendable, CustomStringConvertible {
             expected.commandSource = expect.string("command_source")
             expected.configSource = expect.string("config_source")
             expected.destination = expect.string("destination")
+            expected.comment = expect.string("comment")
             expected.rule = expect.string("rule")
             fixtures.append(
                 TrapFixture(
@@ -115,6 +116,7 @@ public struct TrapFixture: Sendable, CustomStringConvertible {
         compare("command_source", expected.commandSource, actual.commandSource, always: false)
         compare("config_source", expected.configSource, actual.configSource, always: false)
         compare("destination", expected.destination, actual.destination, always: false)
+        compare("comment", expected.comment, actual.comment, always: false)
         return lines
     }
 }

@@ -84,6 +84,7 @@ public struct TrapRule: Sendable {
         case commandSource = "command_source"
         case configSource = "config_source"
         case destination
+        case comment
     }
 
     public var mib: String
@@ -122,6 +123,7 @@ public struct TrapRule: Sendable {
         result.commandSource = value(.commandSource)
         result.configSource = value(.configSource)
         result.destination = value(.destination)
+        result.comment = value(.comment)
         for ruleCase in cases where ruleCase.conditions.allSatisfy({ holds($0.varbind, $0.accepted, received) }) {
             result.change = ruleCase.kind != nil
             result.kind = ruleCase.kind
