@@ -14,6 +14,8 @@ public struct Configuration: Sendable {
     public var snmp: SNMPSettings?
     /// Trap rules from `rules/traps/` (empty when the rules directory has none).
     public var trapRules: TrapRuleBook = .empty
+    /// The `alerts:` section: destinations, routes, grouping (docs/alerts.md).
+    public var alerts = AlertSettings()
 
     public init(
         settings: AgentSettings, devices: [Device], credentials: [String: CredentialSet], rules: RuleBook,

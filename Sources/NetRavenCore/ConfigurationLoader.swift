@@ -67,6 +67,7 @@ public struct ConfigurationLoader: Sendable {
             "journal", "sweep",
             "syslog",
             "snmp",
+            "alerts",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -138,6 +139,10 @@ public struct ConfigurationLoader: Sendable {
         if let syslog = top["syslog"] { configuration.syslog = readSyslog(syslog, resolve: resolve) }
         configuration.snmp = snmp
         configuration.trapRules = trapRules
+        if let alerts = top["alerts"] {
+            let groups = devices.isEmpty ? nil : Set(devices.map(\.group))
+            configuration.alerts = readAlerts(alerts, resolve: resolve, deviceGroups: groups)
+        }
         return configuration
     }
 
