@@ -1,6 +1,6 @@
+import NIOPosix
 public import NetRavenCore
 import NetRavenHTTP
-import NIOPosix
 
 /// Delivers alert batches to destinations of every type: the one entry point the daemon (and its outbox handler
 /// for kind "alert") calls.

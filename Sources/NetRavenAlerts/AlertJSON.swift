@@ -43,7 +43,8 @@ private struct AlertFields: Encodable {
 
     private enum Keys: String, CodingKey {
         case id, kind, device, group, tags, severity, summary, verdict, reasons, users, events, commit, diff, time
-        case failure, consecutiveFailures = "consecutive_failures"
+        case failure
+        case consecutiveFailures = "consecutive_failures"
     }
 
     private struct EventFields: Encodable {

@@ -51,7 +51,8 @@ enum AlertText {
     static func digestSection(_ digest: AlertDigest, toldInFull: Int) -> String {
         let more = toldInFull > 0 ? " more" : ""
         var lines = ["\(digest.count)\(more) alerts over the rate limit, in summary:"]
-        let counts = digest.verdicts.sorted { $0.key > $1.key }.map { "\($0.value) \($0.key)" }
+        let counts =
+            digest.verdicts.sorted { $0.key > $1.key }.map { "\($0.value) \($0.key)" }
             + digest.failures.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
         if !counts.isEmpty { lines.append(counts.joined(separator: ", ")) }
         lines.append("")

@@ -13,7 +13,9 @@ struct EmailSender {
         var message = MailMessage(
             from: settings.from, to: settings.to, subject: "\(settings.subjectPrefix) \(batch.title)",
             body: AlertText.body(batch), date: Date(), domain: domain)
-        message.extraHeaders = [("X-NetRaven-Severity", batch.severity.rawValue), ("X-NetRaven-Count", "\(batch.totalCount)")]
+        message.extraHeaders = [
+            ("X-NetRaven-Severity", batch.severity.rawValue), ("X-NetRaven-Count", "\(batch.totalCount)"),
+        ]
         let security: MailRequest.Security =
             switch settings.security {
             case .starttls: .starttls

@@ -62,7 +62,11 @@ struct ExecHook {
     static func run(
         _ command: [String], environment: [String: String], input: [UInt8], timeout: Duration, destination: String
     ) throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("netraven-exec-\(UUID().uuidString)")
+        guard let program = command.first, !program.isEmpty else {
+            throw AlertError(.invalidConfiguration, destination: destination, "the command is empty")
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "netraven-exec-\(UUID().uuidString)")
         // stdin and output go through unlinked files: no pipe can fill up while the command is not reading.
         let inputFD = open(scratch.path + ".in", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         let outputFD = open(scratch.path + ".out", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -103,27 +107,29 @@ struct ExecHook {
             &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.sorted { $0.key < $1.key }.map { strdup("\($0)=\($1)") } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] =
+            environment.sorted { $0.key < $1.key }.map { strdup("\($0)=\($1)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, command[0], &actions, &attributes, argv, envp)
+        let spawned = posix_spawnp(&pid, program, &actions, &attributes, argv, envp)
         guard spawned == 0 else {
             throw AlertError(
                 .invalidConfiguration, destination: destination,
-                "cannot run \(command[0]): \(String(cString: strerror(spawned)))")
+                "cannot run \(program): \(String(cString: strerror(spawned)))")
         }
 
         let (status, timedOut) = wait(for: pid, timeout: timeout)
         let tail = outputTail(outputFD)
         if timedOut {
             throw AlertError(
-                .commandTimedOut, destination: destination, "\(command[0]) ran longer than \(timeout) and was killed\(tail)")
+                .commandTimedOut, destination: destination,
+                "\(program) ran longer than \(timeout) and was killed\(tail)")
         }
         let exitedNormally = (status & 0x7f) == 0
         let code = (status >> 8) & 0xff
         guard exitedNormally && code == 0 else {
             let how = exitedNormally ? "exited \(code)" : "was killed by signal \(status & 0x7f)"
-            throw AlertError(.commandFailed, destination: destination, "\(command[0]) \(how)\(tail)")
+            throw AlertError(.commandFailed, destination: destination, "\(program) \(how)\(tail)")
         }
     }
 

@@ -22,7 +22,8 @@ extension HTTPClient {
             throw AlertError(.serverError, destination: destination, "the receiver answered \(response.status)")
         case 401, 403:
             throw AlertError(
-                .authenticationFailed, destination: destination, "the receiver refused the credentials (\(response.status))")
+                .authenticationFailed, destination: destination,
+                "the receiver refused the credentials (\(response.status))")
         default:
             let reason = String(response.text.prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines)
             throw AlertError(

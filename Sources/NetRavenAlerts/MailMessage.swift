@@ -59,14 +59,16 @@ struct MailMessage {
     /// RFC 2045 quoted-printable: line breaks become CRLF, lines are soft-wrapped at 76 characters.
     static func quotedPrintable(_ text: String) -> [UInt8] {
         var output: [UInt8] = []
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(
+            separator: "\n", omittingEmptySubsequences: false)
         let hex = Array("0123456789ABCDEF".utf8)
         for (index, line) in lines.enumerated() {
             var length = 0
             let bytes = Array(line.utf8)
             for (position, byte) in bytes.enumerated() {
                 let last = position == bytes.count - 1
-                let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
+                let literal =
+                    (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
                     || ((byte == 32 || byte == 9) && !last)
                 let encoded: [UInt8] = literal ? [byte] : [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
                 if length + encoded.count > 75 {

@@ -46,7 +46,8 @@ enum SlackMessage {
         var lines: [String] = []
         switch alert.kind {
         case .change:
-            lines.append("*\(escape(alert.device))*: \(alert.verdict?.kind.rawValue ?? "") change (\(alert.severity.rawValue))")
+            lines.append(
+                "*\(escape(alert.device))*: \(alert.verdict?.kind.rawValue ?? "") change (\(alert.severity.rawValue))")
         case .failure:
             lines.append(
                 "*\(escape(alert.device))*: \(alert.failure?.rawValue ?? "failure"), "
@@ -54,11 +55,14 @@ enum SlackMessage {
         case .recovery:
             lines.append("*\(escape(alert.device))*: \(escape(alert.summary))")
         }
-        lines.append("*Group:* \(escape(alert.group))" + (alert.tags.isEmpty ? "" : "  *Tags:* \(escape(alert.tags.joined(separator: ", ")))"))
+        lines.append(
+            "*Group:* \(escape(alert.group))"
+                + (alert.tags.isEmpty ? "" : "  *Tags:* \(escape(alert.tags.joined(separator: ", ")))"))
         if !alert.users.isEmpty { lines.append("*Users:* \(escape(alert.users.joined(separator: ", ")))") }
         for event in alert.events.prefix(5) {
             let from = event.source.map { " from \(escape($0))" } ?? ""
-            lines.append("• \(event.kind.rawValue) \(escape(event.user ?? "unknown user"))\(from) at \(AlertText.timestamp(event.time))")
+            let who = escape(event.user ?? "unknown user")
+            lines.append("• \(event.kind.rawValue) \(who)\(from) at \(AlertText.timestamp(event.time))")
         }
         if let commit = alert.commit { lines.append("*Commit:* `\(escape(String(commit.prefix(12))))`") }
         for reason in alert.reasons { lines.append("• `\(escape(reason.code))` \(escape(reason.detail))") }
@@ -68,15 +72,18 @@ enum SlackMessage {
     /// The diff in a code block; the fences and the note fit inside one section.
     static func codeBlock(_ diff: String, maxLines: Int) -> String {
         // Escaping can lengthen text (& → &amp;), so the excerpt is measured after escaping.
-        let excerpt = DiffExcerpt(escape(diff.replacingOccurrences(of: "```", with: "'''")), maxLines: maxLines,
-                                  maxCharacters: sectionLimit - 8)
+        let excerpt = DiffExcerpt(
+            escape(diff.replacingOccurrences(of: "```", with: "'''")), maxLines: maxLines,
+            maxCharacters: sectionLimit - 8)
         return "```\n" + excerpt.withNote + "\n```"
     }
 
     static func digestText(_ digest: AlertDigest) -> String {
-        let counts = digest.verdicts.sorted { $0.key > $1.key }.map { "\($0.value) \($0.key)" }
+        let counts =
+            digest.verdicts.sorted { $0.key > $1.key }.map { "\($0.value) \($0.key)" }
             + digest.failures.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
-        let head = "*\(digest.count) more alerts* on \(digest.devices.count) devices"
+        let head =
+            "*\(digest.count) more alerts* on \(digest.devices.count) devices"
             + (counts.isEmpty ? "" : " (\(counts.joined(separator: ", ")))") + ":\n"
         var listed: [String] = []
         var used = head.count

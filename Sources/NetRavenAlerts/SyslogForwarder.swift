@@ -20,7 +20,9 @@ struct SyslogForwarder {
         let options = settings
         var lines = batch.alerts.map { Self.line(for: $0, settings: options, hostname: host) }
         if let digest = batch.digest {
-            lines.append(Self.line(for: digest, toldInFull: batch.alerts.count, settings: settings, hostname: host, time: Date()))
+            lines.append(
+                Self.line(for: digest, toldInFull: batch.alerts.count, settings: settings, hostname: host, time: Date())
+            )
         }
         let name = destination
         let finished = lines
@@ -66,7 +68,8 @@ struct SyslogForwarder {
         parameters += digest.verdicts.sorted { $0.key > $1.key }.map { ($0.key, "\($0.value)") }
         parameters += digest.failures.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") }
         let more = toldInFull > 0 ? " more" : ""
-        let message = "\(digest.count)\(more) alerts on \(digest.devices.count) devices: "
+        let message =
+            "\(digest.count)\(more) alerts on \(digest.devices.count) devices: "
             + digest.devices.joined(separator: " ")
         return format(
             priority: settings.facility * 8 + syslogSeverity(digest.severity, settings: settings), time: time,
@@ -78,12 +81,14 @@ struct SyslogForwarder {
         priority: Int, time: Date, hostname: String, messageID: String, parameters: [(String, String)],
         message: String
     ) -> String {
-        let timestamp = time.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true)
-            .timeSeparator(.colon).dateSeparator(.dash).dateTimeSeparator(.standard).timeZone(separator: .omitted))
+        let timestamp = time.formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: true)
+                .timeSeparator(.colon).dateSeparator(.dash).dateTimeSeparator(.standard).timeZone(separator: .omitted))
         let sd = parameters.map { "\($0.0)=\"\(escapeParameter($0.1))\"" }.joined(separator: " ")
         let host = hostname.isEmpty ? "-" : String(hostname.filter { $0.isASCII && !$0.isWhitespace }.prefix(255))
         let text = message.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
-        return "<\(priority)>1 \(timestamp) \(host) netraven \(getpid()) \(messageID) [\(structuredDataID) \(sd)] \(text)"
+        return
+            "<\(priority)>1 \(timestamp) \(host) netraven \(getpid()) \(messageID) [\(structuredDataID) \(sd)] \(text)"
     }
 
     /// RFC 5424 §6.3.3: `"`, `\` and `]` are escaped in parameter values.
@@ -111,7 +116,9 @@ struct SyslogForwarder {
         }
         defer { freeaddrinfo(list) }
         let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw AlertError(.unreachable, destination: destination, "socket() failed: errno \(errno)") }
+        guard fd >= 0 else {
+            throw AlertError(.unreachable, destination: destination, "socket() failed: errno \(errno)")
+        }
         defer { close(fd) }
         // Linux applies the send timeout to connect too: a silent server fails the delivery instead of hanging it.
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
@@ -131,13 +138,14 @@ struct SyslogForwarder {
             }
             var offset = 0
             while offset < bytes.count {
-                let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                let sent = bytes[offset...].withUnsafeBytes {
+                    Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
                 if sent < 0 {
                     if errno == EINTR { continue }
                     let reason = String(cString: strerror(errno))
-                    throw AlertError(
-                        .unreachable, destination: destination,
-                        "cannot send to \(settings.host):\(settings.port) over \(settings.transport.rawValue): \(reason)")
+                    let peer = "\(settings.host):\(settings.port) over \(settings.transport.rawValue)"
+                    throw AlertError(.unreachable, destination: destination, "cannot send to \(peer): \(reason)")
                 }
                 offset += sent
             }

@@ -54,7 +54,8 @@ extension ConfigurationLoader {
             let typeNode = loose.required("type"), let type = typeNode.string()
         else { return nil }
         guard let allowed = keys[type] else {
-            typeNode.error("\(typeNode.path) must be one of \(keys.keys.sorted().joined(separator: ", ")), found '\(type)'")
+            typeNode.error(
+                "\(typeNode.path) must be one of \(keys.keys.sorted().joined(separator: ", ")), found '\(type)'")
             return nil
         }
         for entry in loose.entries where !common.contains(entry.key) && !allowed.contains(entry.key) {
@@ -119,7 +120,9 @@ extension ConfigurationLoader {
         }
         let from = map.string("from", required: true)
         let to = map.required("to")?.stringList()
-        if let toNode = map["to"], let to, to.isEmpty { toNode.error("\(toNode.path) must name at least one recipient") }
+        if let toNode = map["to"], let to, to.isEmpty {
+            toNode.error("\(toNode.path) must name at least one recipient")
+        }
         for (address, node) in [(from, map["from"])] + (to ?? []).map({ ($0, map["to"]) }) {
             if let address, !address.contains("@") { node?.error("'\(address)' is not an e-mail address") }
         }
@@ -175,7 +178,8 @@ extension ConfigurationLoader {
             if let number = Self.syslogSeverities[text] ?? Int(text).flatMap({ (0...7).contains($0) ? $0 : nil }) {
                 settings.severity = number
             } else {
-                node.error("\(node.path) must be a severity name (crit, warning, notice, info ...) or 0-7, found '\(text)'")
+                node.error(
+                    "\(node.path) must be a severity name (crit, warning, notice, info ...) or 0-7, found '\(text)'")
             }
         }
         settings.hostname = map.string("hostname")
@@ -199,7 +203,8 @@ extension ConfigurationLoader {
             "name", "verdict", "failures", "groups", "tags", "devices", "min_severity", "destinations", "continue",
         ]
         guard let map = node.mapping(allowed: keys) else { return nil }
-        var route = AlertRoute(name: map.string("name") ?? "routes[\(index)]", destinations: [], location: node.location)
+        var route = AlertRoute(
+            name: map.string("name") ?? "routes[\(index)]", destinations: [], location: node.location)
         for item in map["verdict"].map(listItems) ?? [] {
             guard let text = item.string() else { continue }
             if let kind = ChangeVerdict.Kind(rawValue: text) {
@@ -228,7 +233,8 @@ extension ConfigurationLoader {
             for name in names where !destinations.contains(name) {
                 let known = destinations.sorted().joined(separator: ", ")
                 destinationsNode.error(
-                    "\(destinationsNode.path): no destination called '\(name)' in alerts.destinations (known: \(known))")
+                    "\(destinationsNode.path): no destination called '\(name)' in alerts.destinations (known: \(known))"
+                )
             }
             if names.isEmpty { destinationsNode.error("\(destinationsNode.path) must name at least one destination") }
             route.destinations = names

@@ -161,7 +161,8 @@ private final class MailTransfer {
 
     private func check(_ code: CURLcode, _ what: String) throws {
         guard code == CURLE_OK else {
-            throw HTTPError(.invalidRequest, "libcurl refused the \(what) option: \(String(cString: curl_easy_strerror(code)))")
+            throw HTTPError(
+                .invalidRequest, "libcurl refused the \(what) option: \(String(cString: curl_easy_strerror(code)))")
         }
     }
 
