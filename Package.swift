@@ -108,6 +108,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Alert destinations: webhook, Slack, e-mail (SMTP via NetRavenHTTP), exec hook, syslog forwarding.
+        .target(
+            name: "NetRavenAlerts",
+            dependencies: ["NetRavenCore", "NetRavenHTTP", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         // Commands, as a library so they are testable.
         .target(
             name: "NetRavenCLI",
@@ -165,6 +171,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetRavenAlertsTests",
+            dependencies: ["NetRavenTestSupport", "NetRavenAlerts", "NetRavenCore", "NetRavenHTTP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,10 +3,17 @@
 
 GET /hello -> 200 "hello" with X-Test: yes; any method on /echo -> 200, body echoed, X-Method and X-Auth headers;
 GET /big?n=N -> N bytes; GET /status/N -> that status; GET /slow -> answers after 5 s.
+POST /record/... -> 200, the request kept (a webhook receiver); GET /records -> every kept request as JSON
+[{"method", "path", "headers": {lowercased name: value}, "body": text}].
 """
 import http.server
+import json
 import sys
+import threading
 import time
+
+records = []
+records_lock = threading.Lock()
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -32,6 +39,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif self.path == "/echo":
             self.reply(200, body, [("X-Method", self.command), ("X-Auth", self.headers.get("Authorization", "")),
                                    ("X-Custom", self.headers.get("X-Custom", ""))])
+        elif self.path.startswith("/record/") and self.command == "POST":
+            with records_lock:
+                records.append({"method": self.command, "path": self.path,
+                                "headers": {k.lower(): v for k, v in self.headers.items()},
+                                "body": body.decode("utf-8", "replace")})
+            self.reply(200, b"ok")
+        elif self.path == "/records":
+            with records_lock:
+                text = json.dumps(records).encode()
+            self.reply(200, text, [("Content-Type", "application/json")])
         elif self.path.startswith("/big"):
             self.reply(200, b"x" * int(self.path.split("n=")[1]))
         elif self.path.startswith("/status/"):

@@ -16,6 +16,8 @@ public struct Configuration: Sendable {
     public var trapRules: TrapRuleBook = .empty
     /// The `verdict:` section with the rules' sensitive categories: decides whether a change was expected.
     public var verdict = VerdictPolicy()
+    /// The `alerts:` section: destinations, routes, grouping (docs/alerts.md).
+    public var alerts = AlertSettings()
 
     public init(
         settings: AgentSettings, devices: [Device], credentials: [String: CredentialSet], rules: RuleBook,

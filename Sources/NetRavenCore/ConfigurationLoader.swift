@@ -68,6 +68,7 @@ public struct ConfigurationLoader: Sendable {
             "syslog",
             "snmp",
             "verdict",
+            "alerts",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -141,6 +142,10 @@ public struct ConfigurationLoader: Sendable {
         configuration.trapRules = trapRules
         configuration.verdict = readVerdict(
             top["verdict"], categories: SensitiveCategory.load(directory: rulesDirectory, diagnostics: diagnostics))
+        if let alerts = top["alerts"] {
+            let groups = devices.isEmpty ? nil : Set(devices.map(\.group))
+            configuration.alerts = readAlerts(alerts, resolve: resolve, deviceGroups: groups)
+        }
         return configuration
     }
 

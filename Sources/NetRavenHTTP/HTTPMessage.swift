@@ -75,6 +75,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case unreachable, timeout, tls, protocolError, invalidRequest, tooLarge, closed
+            case authenticationFailed, rejected
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -90,6 +91,10 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         public static let tooLarge = Code(.tooLarge)
         /// The client was shut down.
         public static let closed = Code(.closed)
+        /// The server refused the user name or password (SMTP AUTH); permanent until the configuration changes.
+        public static let authenticationFailed = Code(.authenticationFailed)
+        /// The server refused the message or a recipient for good (an SMTP 5xx reply).
+        public static let rejected = Code(.rejected)
 
         public var description: String { base.rawValue }
 
