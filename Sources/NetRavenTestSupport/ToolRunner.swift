@@ -1,7 +1,7 @@
 import Foundation
 
 /// Output of a finished command-line tool run by a test (GNU tar, gzip, sha256sum, python3).
-public struct ToolOutput {
+public struct ToolOutput: Sendable {
     public var status: Int32
     public var stdout: String
     public var stderr: String
