@@ -99,7 +99,9 @@ public struct ArchiveBundle: Sendable {
             contents: try manifest.encoded())
         for (entry, data) in zip(manifest.entries, contents) {
             try tar.append(
-                TarHeader(path: entry.path, size: data.count, modificationTime: Int(entry.committedAt.timeIntervalSince1970)),
+                TarHeader(
+                    path: entry.path, size: data.count,
+                    modificationTime: Int(entry.committedAt.timeIntervalSince1970)),
                 contents: data)
         }
         try tar.finish()

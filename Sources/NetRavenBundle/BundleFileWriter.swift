@@ -17,8 +17,9 @@ struct BundleFileWriter {
         }
         let temporaryPath = (directory as NSString)
             .appendingPathComponent(".\(bundle.fileName).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        guard FileManager.default.createFile(atPath: temporaryPath, contents: nil, attributes: [.posixPermissions: 0o600])
-        else {
+        let created = FileManager.default.createFile(
+            atPath: temporaryPath, contents: nil, attributes: [.posixPermissions: 0o600])
+        guard created else {
             throw BundleError(.io, "cannot create \(temporaryPath)")
         }
         // Whatever happens, the temporary name goes; after a successful link the final name holds the file.

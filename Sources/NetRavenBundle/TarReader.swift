@@ -172,7 +172,8 @@ public final class TarReader {
         let stored = try Self.number(block, TarBlock.Field.checksum, at: headerOffset)
         guard stored == TarBlock.checksum(block) || stored == TarBlock.signedChecksum(block) else {
             throw BundleError(
-                .corruptArchive, "the tar header at byte \(headerOffset) has a bad checksum (not a tar file, or damaged)")
+                .corruptArchive,
+                "the tar header at byte \(headerOffset) has a bad checksum (not a tar file, or damaged)")
         }
     }
 

@@ -53,7 +53,8 @@ extension NetRavenCommand {
                 Output.error("netraven: \(device) has no stored configuration; not in the bundle")
             }
             if global.json {
-                Output.line(String(decoding: try BundleSummary(written: written, bundle: bundle).encoded(), as: UTF8.self))
+                let summary = try BundleSummary(written: written, bundle: bundle).encoded()
+                Output.line(String(decoding: summary, as: UTF8.self))
             } else {
                 Output.line(written.path)
                 Output.line("entries: \(written.entries)  size: \(written.size) bytes  sha256: \(written.sha256)")

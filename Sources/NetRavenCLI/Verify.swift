@@ -35,7 +35,9 @@ extension NetRavenCommand {
                 report = try await BundleVerifier.verify(bundleAt: bundle, against: nil)
             } else {
                 let access = try ArchiveAccess(global: global)
-                report = try await access.use { try await BundleVerifier.verify(bundleAt: bundle, against: access.archive) }
+                report = try await access.use {
+                    try await BundleVerifier.verify(bundleAt: bundle, against: access.archive)
+                }
             }
             if global.json {
                 let encoder = JSONEncoder()

@@ -14,8 +14,8 @@ public struct ToolFailure: Error, CustomStringConvertible {
     public var description: String { "\(command) exited \(output.status): \(output.stderr)\(output.stdout)" }
 }
 
-/// Runs `executable` (an absolute path, or a name looked up in /usr/bin and /bin) to completion; output goes through files so it cannot fill a
-/// pipe, and the child is always waited for.
+/// Runs `executable` (an absolute path, or a name looked up in /usr/bin and /bin) to completion. Output goes
+/// through files so it cannot fill a pipe, and the child is always waited for.
 @discardableResult
 public func tool(
     _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,

@@ -18,20 +18,24 @@ import Testing
         BundleSource(device: "r3", configPath: "lab/r3.cfg", factsPath: nil),
     ]
 
+    static func signature(at seconds: TimeInterval) -> ArchiveSignature {
+        ArchiveSignature(name: "NetRaven", email: "nr@example.net", date: Date(timeIntervalSince1970: seconds))
+    }
+
     /// An archive where r1 last changed in the first commit and r2 in the second; r3 was never captured.
     func withHistory(_ body: (ConfigArchive, TemporaryDirectory, [ArchiveCommit]) async throws -> Void) async throws {
         let directory = try TemporaryDirectory()
         let archive = try ConfigArchive(path: directory.path + "/archive.git")
         do {
-            let first = ArchiveSignature(name: "NetRaven", email: "nr@example.net", date: Date(timeIntervalSince1970: 1_700_000_000))
-            let second = ArchiveSignature(name: "NetRaven", email: "nr@example.net", date: Date(timeIntervalSince1970: 1_700_086_400))
+            let first = Self.signature(at: 1_700_000_000)
+            let second = Self.signature(at: 1_700_086_400)
             _ = try await archive.commit(
                 files: [
                     ArchiveFile(path: "lab/r1.cfg", contents: Self.r1),
                     ArchiveFile(
                         path: "lab/r1.facts.json",
-                        contents: "{\n  \"device\": \"r1\",\n  \"platform\": \"cisco_ios\",\n  \"serial\": \"FTX1234\",\n"
-                            + "  \"os_version\": \"15.2(4)M\"\n}\n"),
+                        contents: "{\n  \"device\": \"r1\",\n  \"platform\": \"cisco_ios\",\n"
+                            + "  \"serial\": \"FTX1234\",\n  \"os_version\": \"15.2(4)M\"\n}\n"),
                     ArchiveFile(path: "lab/r2.cfg", contents: Self.r2),
                 ],
                 message: "first", author: first, committer: first)
@@ -59,7 +63,8 @@ import Testing
             #expect(manifest.entries.map(\.path) == ["lab/r1.cfg", "lab/r2.cfg"])
             #expect(manifest.entries[0].commit == commits[0].id, "r1 last changed in the first commit")
             #expect(manifest.entries[1].commit == commits[1].id)
-            #expect(manifest.entries[0].facts == ["platform": "cisco_ios", "serial": "FTX1234", "os_version": "15.2(4)M"])
+            #expect(
+                manifest.entries[0].facts == ["platform": "cisco_ios", "serial": "FTX1234", "os_version": "15.2(4)M"])
             #expect(manifest.entries[1].facts.isEmpty)
             #expect(manifest.entries[1].size == Self.r2Changed.utf8.count)
             #expect(manifest.entries[0].committedAt == Date(timeIntervalSince1970: 1_700_000_000))
@@ -101,7 +106,9 @@ import Testing
                 try Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json")))
             #expect(extractedManifest == bundle.manifest)
 
-            let again = await #expect(throws: BundleError.self) { try await bundle.write(toDirectory: directory.path + "/out") }
+            let again = await #expect(throws: BundleError.self) {
+                try await bundle.write(toDirectory: directory.path + "/out")
+            }
             #expect(again?.code == .io, "an existing bundle is never overwritten")
             #expect(try await bundle.data() == Data(contentsOf: URL(fileURLWithPath: written.path)))
         }
@@ -119,13 +126,16 @@ import Testing
     }
 
     /// Rebuilds a bundle with the original manifest but `edit`ed members, as someone tampering with it would.
-    func rebuild(_ bundle: ArchiveBundle, at path: String, manifest: BundleManifest? = nil, edit: ([String: Data]) -> [String: Data])
-        async throws
-    {
+    func rebuild(
+        _ bundle: ArchiveBundle, at path: String, manifest: BundleManifest? = nil,
+        edit: ([String: Data]) -> [String: Data]
+    ) async throws {
         let original = try await bundle.data()
         let gzip = try GzipReader(source: chunkedSource(original, chunk: 4096))
         var members: [String: Data] = [:]
-        for member in try TarReader(source: { try gzip.read() }).readAll() { members[member.header.path] = member.contents }
+        for member in try TarReader(source: { try gzip.read() }).readAll() {
+            members[member.header.path] = member.contents
+        }
         members[BundleManifest.memberName] = nil
         var output = Data()
         let writer = try GzipWriter { output.append($0) }
@@ -218,7 +228,9 @@ import Testing
             let truncated = directory.path + "/truncated.tar.gz"
             try data.prefix(data.count - 20).write(to: URL(fileURLWithPath: truncated))
             let report = try await BundleVerifier.verify(bundleAt: truncated, against: archive)
-            #expect(report.mismatches.contains { $0.kind == .unreadable && $0.detail.contains("truncated") }, "\(report.mismatches)")
+            #expect(
+                report.mismatches.contains { $0.kind == .unreadable && $0.detail.contains("truncated") },
+                "\(report.mismatches)")
 
             let notABundle = directory.path + "/plain.txt"
             try Data("hello\n".utf8).write(to: URL(fileURLWithPath: notABundle))

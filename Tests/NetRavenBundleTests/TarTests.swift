@@ -14,7 +14,10 @@ import Testing
             (TarHeader(path: "lab", kind: .directory, size: 0, modificationTime: 1_700_000_000), Data()),
             (TarHeader(path: "lab/r1.cfg", size: 0, modificationTime: 1_700_000_001), Data("hostname r1\n".utf8)),
             (TarHeader(path: "lab/empty.cfg", size: 0, modificationTime: 1_700_000_002), Data()),
-            (TarHeader(path: "lab/exact.cfg", size: 0, modificationTime: 1_700_000_003), pseudoRandomBytes(1024, seed: 9)),
+            (
+                TarHeader(path: "lab/exact.cfg", size: 0, modificationTime: 1_700_000_003),
+                pseudoRandomBytes(1024, seed: 9)
+            ),
             (TarHeader(path: longPath, size: 0, modificationTime: 1_700_000_004), Data("hostname long\n".utf8)),
             (TarHeader(path: "zürich/sw1.cfg", size: 0, modificationTime: 1_700_000_005), Data("hostname zh\n".utf8)),
         ]
@@ -72,7 +75,8 @@ import Testing
         ]
         for (path, data) in files {
             let url = URL(fileURLWithPath: tree + "/" + path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
         }
         for format in ["gnu", "pax", "ustar-short"] {
@@ -94,7 +98,8 @@ import Testing
         // Values whose record length crosses 10 and 100 and 1000 (where the length's own digit count grows).
         for valueLength in [0, 1, 2, 3, 4, 85, 86, 87, 88, 89, 90, 985, 990, 995, 1000] {
             let value = String(repeating: "a", count: valueLength)
-            let bytes = try tarGzip([(TarHeader(path: "d/" + value + "x", size: 0, modificationTime: 0), Data("x".utf8))])
+            let header = TarHeader(path: "d/" + value + "x", size: 0, modificationTime: 0)
+            let bytes = try tarGzip([(header, Data("x".utf8))])
             let gzip = try GzipReader(source: chunkedSource(bytes, chunk: 4096))
             let members = try TarReader { try gzip.read() }.readAll()
             #expect(members.first?.header.path == "d/" + value + "x", "value length \(valueLength)")
@@ -104,7 +109,8 @@ import Testing
     @Test func symlinksAndOversizedMembersAreRefused() throws {
         let directory = try TemporaryDirectory()
         try directory.write("tree/r1.cfg", "hostname r1\n")
-        try FileManager.default.createSymbolicLink(atPath: directory.path + "/tree/link.cfg", withDestinationPath: "r1.cfg")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.path + "/tree/link.cfg", withDestinationPath: "r1.cfg")
         let withLink = directory.path + "/link.tar.gz"
         try tool("tar", ["-czf", withLink, "-C", directory.path + "/tree", "r1.cfg", "link.cfg"])
         let reader = try TarReader(gzipFileAt: withLink)

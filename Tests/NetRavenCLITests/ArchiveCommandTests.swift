@@ -37,7 +37,8 @@ import Testing
             #expect(facts["serial"]?.isEmpty == false, "facts from the capture: \(facts)")
             for entry in entries {
                 let file = try #require(entry["path"] as? String)
-                #expect(try tool("sha256sum", [file], in: extracted).stdout == "\(entry["sha256"] as? String ?? "")  \(file)\n")
+                let sum = try tool("sha256sum", [file], in: extracted).stdout
+                #expect(sum == "\(entry["sha256"] as? String ?? "")  \(file)\n")
             }
 
             let clean = try netraven(["verify", "--config", config, path], environment: env)
@@ -77,7 +78,8 @@ import Testing
             #expect(!manifestOnly.stdout.contains("unknown_commit"))
 
             // Selectors as in backup; an unknown one is a usage error.
-            let one = try netraven(["archive", "--config", config, "--output", directory.path + "/one", "r2"], environment: env)
+            let one = try netraven(
+                ["archive", "--config", config, "--output", directory.path + "/one", "r2"], environment: env)
             #expect(one.status == 0, "\(one.stderr)")
             #expect(one.stdout.contains("entries: 1 "), "\(one.stdout)")
             let unknown = try netraven(["archive", "--config", config, "--output", out, "nonesuch"], environment: env)
