@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CNetSNMP", pkgConfig: "netsnmp", providers: [.apt(["libsnmp-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Shims for what Swift cannot import: variadic functions and macros (see its header for each reason).
         .target(name: "CNetRavenShims", dependencies: ["CCurl"]),
         // net-snmp's macros and fd_set step, imported only by NetRavenSNMP (see its header).
@@ -114,12 +115,19 @@ let package = Package(
             dependencies: ["NetRavenCore", "NetRavenHTTP", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // Archive bundles: gzip (zlib) and tar in Swift, the manifest, building from Git and verifying.
+        .target(
+            name: "NetRavenBundle",
+            dependencies: ["CZlib", "NetRavenCore", "NetRavenGit", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // Commands, as a library so they are testable.
         .target(
             name: "NetRavenCLI",
             dependencies: [
                 "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenAgent",
                 "NetRavenJournal",
+                "NetRavenBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -158,6 +166,10 @@ let package = Package(
             name: "NetRavenSNMPTests", dependencies: ["NetRavenTestSupport", "NetRavenSNMP", "NetRavenCore"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "NetRavenBundleTests",
+            dependencies: ["NetRavenTestSupport", "NetRavenBundle", "NetRavenCore", "NetRavenGit"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenHTTPTests", dependencies: ["NetRavenTestSupport", "NetRavenHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NetRavenSyslogTests",
@@ -186,7 +198,8 @@ let package = Package(
         .testTarget(
             name: "NetRavenCLITests",
             dependencies: ["NetRavenTestSupport", "NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent", "NetRavenLab",
-                           "NetRavenJournal"],
+                           "NetRavenJournal",
+                           "NetRavenBundle"],
             swiftSettings: swiftSettings
         ),
     ]

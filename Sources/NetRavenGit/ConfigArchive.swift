@@ -1,6 +1,7 @@
 internal import CLibGit2
 internal import Dispatch
 internal import NIOPosix
+public import Foundation
 
 /// The configuration archive: a bare Git repository holding one text file per device, committed only on change
 /// and pushed (never forced) to a remote.
@@ -69,6 +70,20 @@ public final class ConfigArchive: Sendable {
     public func history(path: String, limit: Int? = nil) async throws -> [ArchiveCommit] {
         let archivePath = try ArchivePath(path)
         return try await run { try $0.history(path: archivePath, limit: limit) }
+    }
+
+    /// The exact bytes of `path` at `revision` (HEAD when nil); nil when the path does not exist there or the
+    /// archive has no commit yet. Throws `.invalidRevision` for a revision the repository does not know.
+    public func readData(path: String, revision: String? = nil) async throws -> Data? {
+        let archivePath = try ArchivePath(path)
+        return try await run { try $0.readData(path: archivePath, revision: revision) }
+    }
+
+    /// For each of `paths` present at HEAD, the newest commit that changed it (paths absent at HEAD are left out).
+    /// One history walk serves all paths.
+    public func lastChanges(paths: [String]) async throws -> [String: ArchiveCommit] {
+        let archivePaths = try paths.map { try ArchivePath($0) }
+        return try await run { try $0.lastChanges(paths: archivePaths) }
     }
 
     /// Unified diff of `path` with `a/path` / `b/path` headers between `from` and `to`.

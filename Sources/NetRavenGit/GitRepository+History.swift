@@ -3,50 +3,20 @@ internal import CLibGit2
 extension GitRepository {
     /// Contents of `path` at `revision` (HEAD when nil); nil when the path is absent there or HEAD is unborn.
     func read(path: ArchivePath, revision: String?) throws -> String? {
-        let commit: GitHandle
-        if let revision {
-            commit = try self.commit(revision: revision)
-        } else {
-            guard let head = try headCommit() else { return nil }
-            commit = head
-        }
-        guard let blob = try blob(at: path, in: commit) else { return nil }
-        return Self.text(of: blob)
+        try readData(path: path, revision: revision).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Commits reachable from HEAD whose blob at `path` differs from their first parent's, newest first.
     func history(path: ArchivePath, limit: Int?) throws -> [ArchiveCommit] {
         if let limit, limit <= 0 { return [] }
-        guard let head = try headCommit() else { return [] }
-        let repo = try repository()
-        var walkPointer: OpaquePointer?
-        var result = git_revwalk_new(&walkPointer, repo)
-        guard result == 0, let walk = walkPointer else {
-            throw ArchiveError.git(.notFound, "cannot walk history", result)
-        }
-        defer { git_revwalk_free(walk) }
-        result = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
-        guard result == 0 else { throw ArchiveError.git(.notFound, "cannot sort history", result) }
-        result = git_revwalk_push(walk, git_commit_id(head.pointer))
-        guard result == 0 else { throw ArchiveError.git(.notFound, "cannot walk from HEAD", result) }
-
         var commits: [ArchiveCommit] = []
-        var oid = git_oid()
-        while true {
-            result = git_revwalk_next(&oid, walk)
-            if result == GIT_ITEROVER.rawValue { break }
-            guard result == 0 else { throw ArchiveError.git(.notFound, "history walk failed", result) }
-            var commitPointer: OpaquePointer?
-            result = git_commit_lookup(&commitPointer, repo, &oid)
-            guard result == 0, let commitPointer else {
-                throw ArchiveError.git(.notFound, "cannot load commit \(hex(oid))", result)
-            }
-            let commit = GitHandle(commitPointer, release: git_commit_free)
+        try walkFromHead { commit in
             let current = try blobID(at: path, in: commit).map(hex)
             let previous = try blobID(at: path, in: try parent(of: commit)).map(hex)
-            guard current != previous else { continue }
+            guard current != previous else { return true }
             commits.append(try archiveCommit(commit))
-            if let limit, commits.count >= limit { break }
+            if let limit, commits.count >= limit { return false }
+            return true
         }
         return commits
     }

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import NetRavenBundle
+import NetRavenCore
+
+extension NetRavenCommand {
+    /// Checks a bundle against its manifest and the Git archive.
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check an archive bundle against its manifest and the Git archive; report every mismatch.",
+            discussion: """
+                Checks each member's size and sha256 against manifest.json, members missing from either side, and \
+                that the Git archive holds each file with that sha256 at the manifest's commit. One line per \
+                mismatch (path: kind: detail). Exit 0 when clean, 1 on any mismatch or an unreadable bundle, 2 for \
+                bad usage or configuration. --no-git checks the manifest only (no configuration needed).
+                """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The bundle (.tar.gz) to check.")
+        var bundle: String
+
+        @Flag(name: .customLong("no-git"), help: "Check against the manifest only, not the Git archive.")
+        var noGit = false
+
+        func validate() throws {
+            guard FileManager.default.fileExists(atPath: bundle) else {
+                throw ValidationError("no such file: \(bundle)")
+            }
+        }
+
+        func run() async throws {
+            let report: VerificationReport
+            if noGit {
+                report = try await BundleVerifier.verify(bundleAt: bundle, against: nil)
+            } else {
+                let access = try ArchiveAccess(global: global)
+                report = try await access.use {
+                    try await BundleVerifier.verify(bundleAt: bundle, against: access.archive)
+                }
+            }
+            if global.json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                let summary = VerifySummary(bundle: bundle, clean: report.isClean, report: report)
+                Output.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            } else {
+                for mismatch in report.mismatches { Output.line(mismatch.description) }
+                let checked = "\(report.checked) entr\(report.checked == 1 ? "y" : "ies") checked"
+                let against = noGit ? "manifest" : "manifest and Git"
+                Output.line(
+                    report.isClean
+                        ? "\(bundle): clean (\(checked) against the \(against))"
+                        : "\(bundle): \(report.mismatches.count) mismatch\(report.mismatches.count == 1 ? "" : "es") "
+                            + "(\(checked) against the \(against))")
+            }
+            if !report.isClean { throw ExitCode(ExitStatus.partialFailure) }
+        }
+    }
+}
+
+/// `netraven verify --json`'s one object.
+struct VerifySummary: Encodable {
+    var bundle: String
+    var clean: Bool
+    var report: VerificationReport
+
+    enum CodingKeys: String, CodingKey {
+        case bundle, clean, checked, mismatches
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(bundle, forKey: .bundle)
+        try container.encode(clean, forKey: .clean)
+        try container.encode(report.checked, forKey: .checked)
+        try container.encode(report.mismatches, forKey: .mismatches)
+    }
+}
