@@ -67,6 +67,14 @@ let package = Package(
             dependencies: ["CCurl", "CNetRavenShims", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // S3 uploads of committed versions (SigV4 through NetRavenHTTP's libcurl), verification and retention.
+        .target(
+            name: "NetRavenS3",
+            dependencies: [
+                "NetRavenHTTP", "NetRavenCore", "NetRavenGit", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The durable event and job journal (SQLite in WAL mode through GRDB).
         .target(
             name: "NetRavenJournal",
@@ -114,6 +122,7 @@ let package = Package(
             dependencies: [
                 "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenAgent",
                 "NetRavenJournal",
+                "NetRavenS3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -150,6 +159,14 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "NetRavenSNMPTests", dependencies: ["NetRavenTestSupport", "NetRavenSNMP", "NetRavenCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetRavenS3Tests",
+            dependencies: [
+                "NetRavenTestSupport", "NetRavenS3", "NetRavenHTTP", "NetRavenCore", "NetRavenGit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "NetRavenHTTPTests", dependencies: ["NetRavenTestSupport", "NetRavenHTTP"], swiftSettings: swiftSettings),

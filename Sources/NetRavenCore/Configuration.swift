@@ -14,6 +14,8 @@ public struct Configuration: Sendable {
     public var snmp: SNMPSettings?
     /// Trap rules from `rules/traps/` (empty when the rules directory has none).
     public var trapRules: TrapRuleBook = .empty
+    /// The `s3:` section; nil when the file has none (no uploads).
+    public var s3: S3Settings?
 
     public init(
         settings: AgentSettings, devices: [Device], credentials: [String: CredentialSet], rules: RuleBook,

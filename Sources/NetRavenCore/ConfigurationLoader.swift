@@ -67,6 +67,7 @@ public struct ConfigurationLoader: Sendable {
             "journal", "sweep",
             "syslog",
             "snmp",
+            "s3",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -138,6 +139,7 @@ public struct ConfigurationLoader: Sendable {
         if let syslog = top["syslog"] { configuration.syslog = readSyslog(syslog, resolve: resolve) }
         configuration.snmp = snmp
         configuration.trapRules = trapRules
+        if let s3 = top["s3"] { configuration.s3 = readS3(s3, resolve: resolve) }
         return configuration
     }
 
