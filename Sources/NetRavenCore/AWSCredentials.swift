@@ -52,7 +52,8 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible {
                 throw ResolutionError("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not")
             }
             return AWSCredentials(
-                accessKeyID: key, secretAccessKey: Secret(secret), sessionToken: nonEmpty("AWS_SESSION_TOKEN").map(Secret.init),
+                accessKeyID: key, secretAccessKey: Secret(secret),
+                sessionToken: nonEmpty("AWS_SESSION_TOKEN").map(Secret.init),
                 source: "environment")
         }
         let profile = settings.profile ?? nonEmpty("AWS_PROFILE") ?? "default"

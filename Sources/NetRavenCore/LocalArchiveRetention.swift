@@ -16,7 +16,8 @@ public struct LocalArchiveRetention: Sendable {
     public func items() throws -> [RetentionPlan.Item] {
         try FileManager.default.contentsOfDirectory(atPath: directory).sorted().compactMap { name in
             ArchiveBundleName.date(of: name).map {
-                RetentionPlan.Item(key: (directory as NSString).appendingPathComponent(name), group: "archives", time: $0)
+                RetentionPlan.Item(
+                    key: (directory as NSString).appendingPathComponent(name), group: "archives", time: $0)
             }
         }
     }

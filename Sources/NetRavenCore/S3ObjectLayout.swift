@@ -25,8 +25,9 @@ public struct S3ObjectLayout: Sendable, Equatable {
 
     /// The snapshot key of one committed version.
     public func snapshotKey(devicePath: String, committedAt: Date, commit: String) -> String {
-        key(devicePath + "/" + UTCStamp.string(from: committedAt) + "_"
-            + String(commit.prefix(Self.shortCommitLength)) + ".cfg")
+        key(
+            devicePath + "/" + UTCStamp.string(from: committedAt) + "_"
+                + String(commit.prefix(Self.shortCommitLength)) + ".cfg")
     }
 
     /// The key of a device's newest copy.

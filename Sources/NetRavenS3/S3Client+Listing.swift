@@ -74,7 +74,8 @@ extension S3Client {
                 guard let key = item.value("Key") else { continue }
                 versions.append(
                     S3ObjectVersion(
-                        key: key, versionID: item.value("VersionId") ?? "null", isLatest: item.value("IsLatest") == "true",
+                        key: key, versionID: item.value("VersionId") ?? "null",
+                        isLatest: item.value("IsLatest") == "true",
                         isDeleteMarker: item.name == "DeleteMarker", size: item.value("Size").flatMap { Int($0) } ?? 0,
                         lastModified: item.value("LastModified").flatMap(Self.parseDate)))
             }

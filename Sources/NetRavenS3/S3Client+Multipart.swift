@@ -65,10 +65,13 @@ extension S3Client {
     }
 
     /// Joins the parts into the object.
-    public func completeMultipartUpload(key: String, uploadID: String, parts: [S3CompletedPart]) async throws -> S3PutResult {
+    public func completeMultipartUpload(key: String, uploadID: String, parts: [S3CompletedPart]) async throws
+        -> S3PutResult
+    {
         var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
         for part in parts {
-            xml += "<Part><PartNumber>\(part.number)</PartNumber><ETag>\"\(XMLNode.escape(part.etag))\"</ETag>"
+            xml +=
+                "<Part><PartNumber>\(part.number)</PartNumber><ETag>\"\(XMLNode.escape(part.etag))\"</ETag>"
                 + "<ChecksumSHA256>\(part.checksumSHA256)</ChecksumSHA256></Part>"
         }
         xml += "</CompleteMultipartUpload>"

@@ -46,7 +46,8 @@ public final class S3Client: Sendable {
 
     /// Turns bucket versioning on or suspends it.
     public func setVersioning(enabled: Bool) async throws {
-        let body = "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Status>"
+        let body =
+            "<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Status>"
             + (enabled ? "Enabled" : "Suspended") + "</Status></VersioningConfiguration>"
         _ = try await send(
             S3Request(method: "PUT", key: nil, query: [("versioning", "")], body: Array(body.utf8)),
@@ -57,7 +58,9 @@ public final class S3Client: Sendable {
 
     /// Stores `body` at `key` in one request, with the integrity headers (`x-amz-content-sha256`,
     /// `x-amz-checksum-sha256`, `Content-MD5`) and `options`.
-    public func putObject(key: String, body: [UInt8], options: S3PutOptions = S3PutOptions()) async throws -> S3PutResult {
+    public func putObject(key: String, body: [UInt8], options: S3PutOptions = S3PutOptions()) async throws
+        -> S3PutResult
+    {
         var headers = options.headers()
         headers.append(HTTPHeader("Content-MD5", Data(Insecure.MD5.hash(data: body)).base64EncodedString()))
         headers.append(HTTPHeader("x-amz-checksum-sha256", Data(SHA256.hash(data: body)).base64EncodedString()))

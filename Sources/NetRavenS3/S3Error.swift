@@ -62,7 +62,8 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
     static func classify(status: Int, s3Code: String?) -> Code {
         switch s3Code {
         case "SignatureDoesNotMatch": return .signatureMismatch
-        case "AccessDenied", "InvalidAccessKeyId", "AllAccessDisabled", "InvalidToken", "ExpiredToken": return .accessDenied
+        case "AccessDenied", "InvalidAccessKeyId", "AllAccessDisabled", "InvalidToken", "ExpiredToken":
+            return .accessDenied
         case "NoSuchBucket": return .noSuchBucket
         case "NoSuchKey", "NoSuchVersion", "NoSuchUpload": return .notFound
         case "SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout": return .transient

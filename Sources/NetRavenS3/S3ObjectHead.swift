@@ -27,7 +27,7 @@ public struct S3ObjectHead: Sendable, Equatable {
         size = response.header("Content-Length").flatMap { Int($0) } ?? response.body.count
         etag = response.header("ETag").map { $0.trimmingCharacters(in: ["\""]) }
         checksumSHA256 = response.header("x-amz-checksum-sha256")
-        versionID = response.header("x-amz-version-id")
+        versionID = versionIDHeader(response)
         var metadata: [String: String] = [:]
         for header in response.headers where header.name.lowercased().hasPrefix("x-amz-meta-") {
             metadata[String(header.name.lowercased().dropFirst("x-amz-meta-".count))] = header.value
@@ -56,6 +56,12 @@ public struct S3PutResult: Sendable, Equatable, Codable {
 
     init(response: HTTPResponse) {
         etag = response.header("ETag").map { $0.trimmingCharacters(in: ["\""]) }
-        versionID = response.header("x-amz-version-id")
+        versionID = versionIDHeader(response)
     }
+}
+
+/// The version id S3 sent; "null" (an unversioned bucket's answer) is no version: moto refuses `versionId=null`.
+func versionIDHeader(_ response: HTTPResponse) -> String? {
+    guard let value = response.header("x-amz-version-id"), value != "null", !value.isEmpty else { return nil }
+    return value
 }

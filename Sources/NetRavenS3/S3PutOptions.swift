@@ -54,7 +54,8 @@ public struct S3PutOptions: Sendable, Equatable {
             headers.append(HTTPHeader("x-amz-object-lock-mode", lock.mode.rawValue))
             // Whole seconds, "Z": the form S3 documents for this header.
             headers.append(
-                HTTPHeader("x-amz-object-lock-retain-until-date", ISO8601DateFormatter().string(from: lock.retainUntil)))
+                HTTPHeader("x-amz-object-lock-retain-until-date", ISO8601DateFormatter().string(from: lock.retainUntil))
+            )
         }
         return headers
     }

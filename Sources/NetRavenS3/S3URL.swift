@@ -17,7 +17,9 @@ struct S3URL {
             base = endpoint + "/" + settings.bucket
         }
         if let key {
-            base += "/" + key.split(separator: "/", omittingEmptySubsequences: false)
+            base +=
+                "/"
+                + key.split(separator: "/", omittingEmptySubsequences: false)
                 .map { Self.encode(String($0)) }.joined(separator: "/")
         } else if !settings.pathStyle {
             base += "/"

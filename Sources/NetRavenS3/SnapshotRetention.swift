@@ -20,7 +20,8 @@ public struct SnapshotRetention: Sendable {
         var items: [RetentionPlan.Item] = []
         for object in objects {
             if let snapshot = layout.parseSnapshot(key: object.key) {
-                items.append(RetentionPlan.Item(key: object.key, group: snapshot.devicePath, time: snapshot.committedAt))
+                items.append(
+                    RetentionPlan.Item(key: object.key, group: snapshot.devicePath, time: snapshot.committedAt))
             } else if object.key.hasPrefix(archivesFolder),
                 let made = ArchiveBundleName.date(of: String(object.key.dropFirst(archivesFolder.count)))
             {
