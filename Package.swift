@@ -192,7 +192,8 @@ let package = Package(
         .testTarget(
             name: "NetRavenCLITests",
             dependencies: ["NetRavenTestSupport", "NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent", "NetRavenLab",
-                           "NetRavenJournal"],
+                           "NetRavenJournal",
+                           "NetRavenS3"],
             swiftSettings: swiftSettings
         ),
     ]
