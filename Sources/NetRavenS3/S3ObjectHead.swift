@@ -19,8 +19,9 @@ public struct S3ObjectHead: Sendable, Equatable {
     public var storageClass: String?
     /// The server-side encryption applied.
     public var serverSideEncryption: String?
-    /// Object Lock mode and retain-until date as S3 wrote them.
+    /// Object Lock mode (GOVERNANCE, COMPLIANCE) as S3 wrote it.
     public var objectLockMode: String?
+    /// Object Lock retain-until date as S3 wrote it (ISO 8601).
     public var objectLockRetainUntil: String?
 
     init(response: HTTPResponse) {

@@ -67,7 +67,7 @@ public struct S3PutOptions: Sendable, Equatable {
             if byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "%") {
                 result.append(Character(Unicode.Scalar(byte)))
             } else {
-                result += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+                result += S3URL.percentEscape(byte)
             }
         }
         return result

@@ -48,9 +48,14 @@ struct S3URL {
                 UInt8(ascii: "~"):
                 result.append(Character(Unicode.Scalar(byte)))
             default:
-                result += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+                result += percentEscape(byte)
             }
         }
         return result
+    }
+
+    /// `%XX` with upper-case hex.
+    static func percentEscape(_ byte: UInt8) -> String {
+        "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
     }
 }
