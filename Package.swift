@@ -68,6 +68,14 @@ let package = Package(
             dependencies: ["CCurl", "CNetRavenShims", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        // S3 uploads of committed versions (SigV4 through NetRavenHTTP's libcurl), verification and retention.
+        .target(
+            name: "NetRavenS3",
+            dependencies: [
+                "NetRavenHTTP", "NetRavenCore", "NetRavenGit", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The durable event and job journal (SQLite in WAL mode through GRDB).
         .target(
             name: "NetRavenJournal",
@@ -128,6 +136,7 @@ let package = Package(
                 "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenAgent",
                 "NetRavenJournal",
                 "NetRavenBundle",
+                "NetRavenS3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -170,6 +179,14 @@ let package = Package(
             name: "NetRavenBundleTests",
             dependencies: ["NetRavenTestSupport", "NetRavenBundle", "NetRavenCore", "NetRavenGit"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NetRavenS3Tests",
+            dependencies: [
+                "NetRavenTestSupport", "NetRavenS3", "NetRavenHTTP", "NetRavenCore", "NetRavenGit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "NetRavenHTTPTests", dependencies: ["NetRavenTestSupport", "NetRavenHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NetRavenSyslogTests",
@@ -199,7 +216,7 @@ let package = Package(
             name: "NetRavenCLITests",
             dependencies: ["NetRavenTestSupport", "NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent", "NetRavenLab",
                            "NetRavenJournal",
-                           "NetRavenBundle"],
+                           "NetRavenBundle", "NetRavenS3"],
             swiftSettings: swiftSettings
         ),
     ]

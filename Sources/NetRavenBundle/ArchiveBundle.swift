@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 public import NetRavenGit
+import NetRavenCore
 
 /// One device's files in the Git archive, as the bundle builder needs them (the CLI fills these from the
 /// inventory and `ArchiveLayout`).
@@ -39,11 +40,7 @@ public struct ArchiveBundle: Sendable {
 
     /// `netraven-archive-YYYYMMDDTHHMMSSZ.tar.gz` (UTC) for a creation time.
     public static func fileName(createdAt: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        return "netraven-archive-\(formatter.string(from: createdAt)).tar.gz"
+        ArchiveBundleName.fileName(at: createdAt)  // one naming rule for bundles, retention and S3
     }
 
     /// Reads the current configuration and facts of each source from `archive` at HEAD and the newest commit

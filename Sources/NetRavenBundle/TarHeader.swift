@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What a tar member is; NetRaven bundles hold only these two kinds.
 public enum TarMemberKind: Sendable, Equatable {

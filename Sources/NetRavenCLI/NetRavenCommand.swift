@@ -20,6 +20,7 @@ public struct NetRavenCommand: AsyncParsableCommand {
             Rules.self,
             Run.self,
             Archive.self, Verify.self,
+            Retention.self, Upload.self,
         ]
     )
 

@@ -18,6 +18,8 @@ public struct Configuration: Sendable {
     public var verdict = VerdictPolicy()
     /// The `alerts:` section: destinations, routes, grouping (docs/alerts.md).
     public var alerts = AlertSettings()
+    /// The `s3:` section; nil when the file has none (no uploads).
+    public var s3: S3Settings?
 
     public init(
         settings: AgentSettings, devices: [Device], credentials: [String: CredentialSet], rules: RuleBook,

@@ -69,6 +69,7 @@ public struct ConfigurationLoader: Sendable {
             "snmp",
             "verdict",
             "alerts",
+            "s3",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -146,6 +147,7 @@ public struct ConfigurationLoader: Sendable {
             let groups = devices.isEmpty ? nil : Set(devices.map(\.group))
             configuration.alerts = readAlerts(alerts, resolve: resolve, deviceGroups: groups)
         }
+        if let s3 = top["s3"] { configuration.s3 = readS3(s3, resolve: resolve) }
         return configuration
     }
 
