@@ -4,6 +4,7 @@ public import Logging
 public import NetRavenCore
 public import NetRavenGit
 import NetRavenSSH
+import NetRavenMetrics
 
 /// One capture request: a device and why it is captured.
 public struct CaptureRequest: Sendable {
@@ -116,6 +117,7 @@ public final class CaptureService: Sendable {
             let collected = try await collector.collect(device, platform: platform, credentials: credentials, logger: logger)
             let files = try archiveFiles(for: device, collected: collected)
             let outcome = dryRun ? try await compare(files) : try await store(files, request: request, jobID: jobID)
+            MetricsRegistry.shared.catalog.captures(result: outcome.metricResult).increment()
             switch outcome {
             case .changed(let commit, let insertions, let deletions, _):
                 logger.notice(
@@ -126,11 +128,17 @@ public final class CaptureService: Sendable {
             }
             return result(outcome, attempts: collected.attempts)
         } catch let error as CaptureError {
-            logger.error("capture failed", metadata: ["class": "\(error.code)", "reason": "\(error.message)"])
+            logger.error(
+                "capture failed",
+                metadata: ["class": "\(error.code)", "reason": "\(error.message)", "error": "\(ErrorChain.describe(error))"])
+            MetricsRegistry.shared.catalog.captures(result: "failed", failureClass: "\(error.code)").increment()
             return result(.failed(error), attempts: error.attempts)
         } catch {
             let wrapped = CaptureError(.archive, "\(error)")
-            logger.error("capture failed", metadata: ["class": "\(wrapped.code)", "reason": "\(wrapped.message)"])
+            logger.error(
+                "capture failed",
+                metadata: ["class": "\(wrapped.code)", "reason": "\(wrapped.message)", "error": "\(ErrorChain.describe(wrapped))"])
+            MetricsRegistry.shared.catalog.captures(result: "failed", failureClass: "\(wrapped.code)").increment()
             return result(.failed(wrapped), attempts: 1)
         }
     }
