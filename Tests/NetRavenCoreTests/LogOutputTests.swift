@@ -45,9 +45,9 @@ import Testing
 
     @Test func appendsToAnExistingFileAndCountsItsSize() throws {
         let directory = try TemporaryDirectory()
-        let path = try directory.write("old.log", String(repeating: "z", count: 90) + "\n")
+        let path = try directory.write("old.log", String(repeating: "z", count: 98) + "\n")
         let file = try RotatingLogFile(path: path, maxBytes: 100, maxFiles: 2)
-        try file.write("next\n")  // 91 + 5 > 100: the old content rotates first
+        try file.write("next\n")  // 99 + 5 > 100: the old content rotates first
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "next\n")
         #expect(FileManager.default.fileExists(atPath: path + ".1"))
     }
