@@ -16,7 +16,9 @@ build:
 test: bootstrap
 	$(SWIFT) build --build-tests $(BUILD_FLAGS) 2>&1 | tee .build-log.txt
 	@./scripts/check-warnings .build-log.txt
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	rm -f .test-logs.jsonl
+	NETRAVEN_LOG_TEE=$(CURDIR)/.test-logs.jsonl $(SWIFT) test --skip-build $(BUILD_FLAGS)
+	./scripts/check-log-secrets .test-logs.jsonl
 
 demo: bootstrap
 	$(SWIFT) build $(BUILD_FLAGS)

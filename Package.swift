@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
     ],
     targets: [
         // System libraries: one per C library, each imported by exactly one Swift wrapper module.
@@ -86,6 +88,15 @@ let package = Package(
         .executableTarget(
             name: "netraven-journal-probe", dependencies: ["NetRavenJournal", "NetRavenCore"],
             swiftSettings: swiftSettings),
+        // Prometheus metrics: one registry per process behind swift-metrics, and the text exposition for /metrics.
+        .target(
+            name: "NetRavenMetrics",
+            dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The SNMP trap receiver (net-snmp on one owning thread).
         .target(
             name: "NetRavenSNMP",
@@ -97,6 +108,7 @@ let package = Package(
             name: "NetRavenAgent",
             dependencies: [
                 "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenJournal", "NetRavenSyslog", "NetRavenSNMP",
+                "NetRavenMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -159,7 +171,10 @@ let package = Package(
         ),
 
         // Helpers shared by the test targets (paths, temporary directories, loopback ports, lab runs); not shipped.
-        .target(name: "NetRavenTestSupport", dependencies: ["NetRavenLab"], swiftSettings: swiftSettings),
+        .target(
+            name: "NetRavenTestSupport",
+            dependencies: ["NetRavenLab", "NetRavenCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
 
         .testTarget(name: "NetRavenCoreTests", dependencies: ["NetRavenTestSupport", "NetRavenCore", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenSSHTests", dependencies: ["NetRavenTestSupport", "NetRavenSSH", "NetRavenCore"], swiftSettings: swiftSettings),
@@ -187,6 +202,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "NetRavenMetricsTests", dependencies: ["NetRavenTestSupport", "NetRavenMetrics"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenHTTPTests", dependencies: ["NetRavenTestSupport", "NetRavenHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NetRavenSyslogTests",
@@ -209,7 +227,8 @@ let package = Package(
         ),
         .testTarget(
             name: "NetRavenAgentTests",
-            dependencies: ["NetRavenTestSupport", "NetRavenAgent", "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenLab"],
+            dependencies: ["NetRavenTestSupport", "NetRavenAgent", "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenLab",
+                           "NetRavenMetrics"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 public import NetRavenCore
 public import NetRavenJournal
+import NetRavenMetrics
 
 /// The daemon's capture loop: journals every accepted event, debounces per device, runs captures under the
 /// global limit, records each job's outcome, pushes after commits, and resumes unfinished work after a restart.
@@ -41,6 +42,8 @@ public actor CaptureCoordinator {
     private var accepting = true
     private var pushState: PushState = .idle
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Jobs that committed since the last push started: the push's log line names them (their stories end there).
+    private var unpushedJobs: [String] = []
     public private(set) var counters = Counters()
 
     private enum PushState { case idle, pushing, pushingWithMore }
@@ -60,17 +63,21 @@ public actor CaptureCoordinator {
     /// acknowledge it (TCP read on, inform response). Returns false for an id already journaled.
     @discardableResult
     public func submit(_ event: ChangeEvent, peer: String?, transport: String?) async throws -> Bool {
+        let metrics = MetricsRegistry.shared.catalog
         guard try await journal.record(event, peer: peer, transport: transport) else {
             counters.duplicateEvents += 1
+            metrics.eventsDropped(.duplicate).increment()
             return false
         }
         counters.eventsAccepted += 1
         if devices[event.device] == nil {
             // The resolver only hands over inventory devices; a reload may have removed it since.
             counters.unknownDeviceEvents += 1
+            metrics.eventsDropped(.unknownDevice).increment()
             logger.warning("event for a device not in the inventory kept in the journal", metadata: ["device": "\(event.device)"])
             return true
         }
+        metrics.eventsAccepted.increment()
         guard accepting else { return true }  // journaled: the next start resumes it
         start(machine.received(event, at: clock.now))
         return true
@@ -147,8 +154,19 @@ public actor CaptureCoordinator {
     private func start(_ jobs: [CaptureJob]) {
         for job in jobs {
             counters.jobsStarted += 1
+            logger.info(
+                "debounced: capture job queued",
+                metadata: [
+                    "job": "\(job.id)", "device": "\(job.device)", "trigger": "\(job.trigger.rawValue)",
+                    "events": "\(job.events.map(\.id).joined(separator: ","))", "recheck": "\(job.isRecheck)",
+                ])
             runningTasks[job.id] = Task { await self.run(job) }
         }
+        let metrics = MetricsRegistry.shared.catalog
+        let (queued, running) = (machine.queuedCount, machine.running)
+        metrics.captureQueue(.queued).set(Double(queued))
+        metrics.captureQueue(.running).set(Double(running))
+        metrics.captureQueue(.debouncing).set(Double(max(0, machine.busyDevices - queued - running)))
         rescheduleTimer()
         notifyIfIdle()
     }
@@ -168,7 +186,10 @@ public actor CaptureCoordinator {
         }
         runningTasks[job.id] = nil
         journaledJobs.remove(job.id)
-        if outcome == .committed { schedulePush() }
+        if outcome == .committed {
+            unpushedJobs.append(job.id)
+            schedulePush()
+        }
         start(machine.finished(jobID: job.id, outcome: outcome, at: clock.now))
     }
 
@@ -193,6 +214,9 @@ public actor CaptureCoordinator {
         switch result.outcome {
         case .changed(let commit, _, _, _):
             counters.committed += 1
+            if let first = job.events.map(\.time).min() {
+                MetricsRegistry.shared.catalog.eventToCommitLatency.record(max(0, Date().timeIntervalSince(first)))
+            }
             try await journal.finish(
                 job: job.id, outcome: .committed(commit: commit ?? ""), at: Date(), verdict: result.verdict)
             return .committed
@@ -228,10 +252,20 @@ public actor CaptureCoordinator {
 
     private func pushLoop() async {
         while true {
-            switch await service.push() {
-            case .pushed: counters.pushes += 1
-            case .failed: counters.pushFailures += 1
+            let jobs = unpushedJobs
+            unpushedJobs = []
+            let status = await service.push()
+            switch status {
+            case .pushed:
+                counters.pushes += 1
+                MetricsRegistry.shared.catalog.pushes.increment()
+            case .failed:
+                counters.pushFailures += 1
+                MetricsRegistry.shared.catalog.pushFailures.increment()
             case .notConfigured, .upToDate: break
+            }
+            if status != .notConfigured {
+                logger.info("push finished", metadata: ["jobs": "\(jobs.joined(separator: ","))", "result": "\(status)"])
             }
             if pushState == .pushingWithMore {
                 pushState = .pushing

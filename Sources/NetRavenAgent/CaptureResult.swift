@@ -45,3 +45,14 @@ public enum PushStatus: Sendable, Equatable {
     /// The push failed; the commits are kept and go with the next push.
     case failed(String)
 }
+
+extension CaptureResult.Outcome {
+    /// The `result` label of `netraven_captures_total` (a dry run's difference counts as `changed`).
+    var metricResult: String {
+        switch self {
+        case .changed(let commit, _, _, _): commit == nil ? "changed" : "committed"
+        case .unchanged: "unchanged"
+        case .failed: "failed"
+        }
+    }
+}

@@ -4,6 +4,7 @@ public import Logging
 public import NetRavenCore
 public import NetRavenGit
 import NetRavenSSH
+import NetRavenMetrics
 
 /// One capture request: a device and why it is captured.
 public struct CaptureRequest: Sendable {
@@ -117,6 +118,7 @@ public final class CaptureService: Sendable {
             let files = try archiveFiles(for: device, collected: collected)
             let (outcome, verdict) = dryRun
                 ? (try await compare(files), nil) : try await store(files, request: request, jobID: jobID)
+            MetricsRegistry.shared.catalog.captures(result: outcome.metricResult).increment()
             switch outcome {
             case .changed(let commit, let insertions, let deletions, _):
                 var metadata: Logger.Metadata = [
@@ -134,11 +136,17 @@ public final class CaptureService: Sendable {
             }
             return result(outcome, attempts: collected.attempts, verdict: verdict)
         } catch let error as CaptureError {
-            logger.error("capture failed", metadata: ["class": "\(error.code)", "reason": "\(error.message)"])
+            logger.error(
+                "capture failed",
+                metadata: ["class": "\(error.code)", "reason": "\(error.message)", "error": "\(ErrorChain.describe(error))"])
+            MetricsRegistry.shared.catalog.captures(result: "failed", failureClass: "\(error.code)").increment()
             return result(.failed(error), attempts: error.attempts)
         } catch {
             let wrapped = CaptureError(.archive, "\(error)")
-            logger.error("capture failed", metadata: ["class": "\(wrapped.code)", "reason": "\(wrapped.message)"])
+            logger.error(
+                "capture failed",
+                metadata: ["class": "\(wrapped.code)", "reason": "\(wrapped.message)", "error": "\(ErrorChain.describe(wrapped))"])
+            MetricsRegistry.shared.catalog.captures(result: "failed", failureClass: "\(wrapped.code)").increment()
             return result(.failed(wrapped), attempts: 1)
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 public import Logging
 public import NetRavenCore
 import NetRavenJournal
+import NetRavenMetrics
 import NetRavenSNMP
 import NetRavenSyslog
 import ServiceLifecycle
@@ -48,7 +49,7 @@ public enum Daemon {
             syslog = try await SyslogListener.bind(
                 settings: configuration.syslog,
                 resolver: ingest.syslogResolver,
-                logger: logger
+                logger: logger.module("netraven.syslog")
             ) { datagram in
                 await ingest.received(datagram)
             }
@@ -105,6 +106,11 @@ public enum Daemon {
                 "syslog_tls": "\(ports.syslogTLS.map(String.init) ?? "-")",
                 "snmp": "\(ports.snmp.map(String.init) ?? "-")",
             ])
+        // Metrics: the listeners' and the classifier's running totals, copied into the registry at each scrape.
+        let metricsToken = DaemonMetrics(
+            registry: .shared, syslog: syslog, trapReceiver: trapReceiver, ingest: ingest
+        ).register()
+        defer { MetricsRegistry.shared.removeCollector(metricsToken) }
         try await group.run()
         let captures = await coordinator.counters
         logger.notice(

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import NetRavenCore
-import Synchronization
 
 /// Flags every command takes.
 struct GlobalOptions: ParsableArguments {
@@ -37,7 +36,7 @@ struct GlobalOptions: ParsableArguments {
             let configuration = try ConfigurationLoader(
                 stateDirectoryOverride: stateDir, rulesDirectoryOverride: rulesDir
             ).load(path: configPath)
-            bootstrapLogging(level: logLevel ?? configuration.settings.logLevel)
+            bootstrapLogging(configuration.settings.logging, override: logLevel)
             return configuration
         } catch let error as DiagnosticError {
             Output.error(error.description)
@@ -47,23 +46,12 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Installs the JSON log handler once per process.
-func bootstrapLogging(level: String) {
-    LoggingSetup.once(level: Logger.Level(rawValue: level.lowercased()) ?? .info)
-}
-
-enum LoggingSetup {
-    private static let done = Mutex(false)
-
-    static func once(level: Logger.Level) {
-        let first = done.withLock { done in
-            defer { done = true }
-            return !done
-        }
-        if first {
-            LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
-        }
-    }
+/// Installs the JSON log handler for the process (once; a later call applies new settings): the configuration's
+/// `logging:` section, with `--log-level` replacing its overall level (per-module levels stay).
+func bootstrapLogging(_ settings: LogSettings, override level: String?) {
+    var settings = settings
+    if let level, let parsed = LogLevelName.level(level) { settings.level = parsed }
+    LoggingBootstrap.install(settings)
 }
 
 /// Human output on stdout and stderr, redacted like the logs.

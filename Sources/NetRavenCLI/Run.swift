@@ -27,9 +27,12 @@ extension NetRavenCommand {
                 try await Daemon.run(
                     configuration: configuration, logger: logger,
                     reload: {
-                        try ConfigurationLoader(
+                        let fresh = try ConfigurationLoader(
                             stateDirectoryOverride: global.stateDir, rulesDirectoryOverride: global.rulesDir
                         ).load(path: global.configPath)
+                        // The log file and its limits change at once; levels apply to loggers made from now on.
+                        bootstrapLogging(fresh.settings.logging, override: global.logLevel)
+                        return fresh
                     },
                     ready: { ports in
                         struct Ready: Encodable {

@@ -9,6 +9,8 @@ public struct AgentSettings: Sendable {
     /// How change events are debounced before a capture (its `concurrency` is `collection.concurrency`).
     public var debounce = DebounceSettings()
     public var logLevel: String
+    /// The `logging:` section: levels per module, the log file and its rotation (`logLevel` is its `level`).
+    public var logging = LogSettings()
     /// The event and job journal (`journal:`).
     public var journal = JournalSettings()
     /// Scheduled sweeps (`sweep:`).

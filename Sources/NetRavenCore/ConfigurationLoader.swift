@@ -84,14 +84,9 @@ public struct ConfigurationLoader: Sendable {
         if let debounce = top["debounce"] { settings.debounce = readDebounce(debounce) }
         settings.debounce.concurrency = settings.collection.concurrency
         if let journal = top["journal"] { settings.journal = readJournal(journal) }
-        if let logging = top["logging"], let map = logging.mapping(allowed: ["level"]) {
-            if let levelNode = map["level"], let level = levelNode.string() {
-                if LogLevelName.allowed.contains(level.lowercased()) {
-                    settings.logLevel = level.lowercased()
-                } else {
-                    levelNode.error("logging.level must be one of \(LogLevelName.allowed.joined(separator: ", "))")
-                }
-            }
+        if let logging = top["logging"] {
+            settings.logging = readLogging(logging, resolve: resolve)
+            settings.logLevel = settings.logging.level.rawValue
         }
 
         // Rules first: the inventory is checked against their platforms.

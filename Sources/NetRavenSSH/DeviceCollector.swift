@@ -48,13 +48,17 @@ public struct DeviceCollector: Sendable {
         _ device: Device, platform: PlatformRules, credentials: [CredentialSet], logger jobLogger: Logger? = nil,
         clock: some Clock<Duration> = ContinuousClock()
     ) async throws -> CollectedConfiguration {
-        let logger = jobLogger ?? self.logger
+        // The job's logger (job id, device) under this module's label, so `logging.levels: {netraven.ssh: …}` applies.
+        let logger = (jobLogger ?? self.logger).module("netraven.ssh")
         let deadline = ContinuousClock.now + settings.overallTimeout
         var attempt = 1
         while true {
             do {
-                var collected = try await pool.run { [self] in
-                    try collectOnce(device, platform: platform, credentials: credentials, deadline: deadline, logger: logger)
+                var collected = try await pool.run { [self, attempt] in
+                    var attemptLogger = logger
+                    attemptLogger[metadataKey: "attempt"] = "\(attempt)"
+                    return try collectOnce(
+                        device, platform: platform, credentials: credentials, deadline: deadline, logger: attemptLogger)
                 }
                 collected.attempts = attempt
                 return collected
@@ -90,8 +94,12 @@ public struct DeviceCollector: Sendable {
         } catch let error as SSHError {
             throw error.captureError
         }
+        logger.info("connecting", metadata: ["host": "\(device.host)", "port": "\(device.port)"])
         let (session, credential, fingerprint) = try login(device, credentials: credentials, logger: logger)
-        defer { session.close() }
+        defer {
+            session.close()
+            logger.info("disconnected")
+        }
         do {
             try session.openShell()
         } catch let error as SSHError {
@@ -99,6 +107,7 @@ public struct DeviceCollector: Sendable {
         }
         var conversation = DeviceConversation(
             platform: platform, channel: session, commandTimeout: settings.commandTimeout, deadline: deadline)
+        conversation.logger = logger
         try conversation.start(enableSecret: credential.enable)
         let runningOutput = try conversation.run(platform.runningCommand)
         let normalizer = ConfigNormalizer(platform: platform, maskSecrets: maskSecrets)
@@ -147,10 +156,16 @@ public struct DeviceCollector: Sendable {
                     if session == nil {
                         let fresh = try SSHSession(target: target(device, username: credential.username))
                         fingerprint = try fresh.connect().fingerprint
+                        logger.info("connected", metadata: ["host_key": "\(fingerprint)"])
                         session = fresh
                     }
                     try session!.authenticate(method)
-                    logger.debug("authenticated", metadata: ["credentials": "\(credential.name)", "method": "\(index + 1)"])
+                    logger.info(
+                        "authenticated",
+                        metadata: [
+                            "credentials": "\(credential.name)", "username": "\(credential.username)",
+                            "method": "\(method.kind)",
+                        ])
                     return (session!, credential, fingerprint)
                 } catch let error as SSHError where error.code == .authenticationFailed || error.code == .connectionLost {
                     let what = "\(credential.name)/\(credential.username) method \(index + 1) (\(method.kind))"

@@ -1,4 +1,5 @@
 import Foundation
+public import Logging
 public import NetRavenCore
 
 /// Talks to a device's CLI as its platform rules say: waits for prompts, answers pagers, enters enable mode, runs
@@ -14,6 +15,8 @@ public struct DeviceConversation<Channel: CLIChannel> {
     public let deadline: ContinuousClock.Instant
     /// The prompt last seen, for messages.
     public private(set) var lastPrompt: String = ""
+    /// The job's logger: each command sent is logged (its text, never its output nor a password typed).
+    public var logger: Logger?
 
     /// Bytes since the last command was sent.
     private var pending: [UInt8] = []
@@ -105,6 +108,7 @@ public struct DeviceConversation<Channel: CLIChannel> {
     }
 
     private mutating func send(_ command: String) throws {
+        logger?.info("command sent", metadata: ["command": "\(command)"])
         pending.removeAll(keepingCapacity: true)
         try channel.write(command + "\n")
     }

@@ -6,6 +6,8 @@ public final class TemporaryDirectory {
     public let path: String
 
     public init(prefix: String = "netraven-test") throws {
+        // Nearly every test starts here: the earliest place to route the test process's logs (see TestLogging).
+        TestLogging.bootstrap()
         path = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }

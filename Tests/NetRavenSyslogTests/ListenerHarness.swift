@@ -3,6 +3,7 @@ import Logging
 import NetRavenCore
 import NIOConcurrencyHelpers
 import NetRavenSyslog
+import NetRavenTestSupport
 
 /// Runs a `SyslogListener` on loopback ports chosen by the system for the duration of a test body, collecting what
 /// it delivers; the listener is shut down and its `run` awaited afterwards, also when the body throws.
@@ -27,7 +28,7 @@ enum ListenerHarness {
         _ body: (SyslogListener, Inbox) async throws -> Void
     ) async throws {
         let inbox = Inbox()
-        var logger = Logger(label: "test.syslog")
+        var logger = TestLogging.logger("test.syslog")
         logger.logLevel = .error
         let listener = try await SyslogListener.bind(settings: settings, resolver: resolver, logger: logger) {
             inbox.deliver($0)

@@ -2,6 +2,7 @@ import Glibc
 import Logging
 import NetRavenCore
 import NetRavenSyslog
+import NetRavenTestSupport
 import ServiceLifecycle
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 @Suite struct SyslogServiceGroupTests {
     @Test func gracefulShutdownDeliversWhatWasReadAndReturns() async throws {
         let inbox = Inbox()
-        var logger = Logger(label: "test.syslog")
+        var logger = TestLogging.logger("test.syslog")
         logger.logLevel = .error
         let listener = try await SyslogListener.bind(
             settings: ListenerHarness.settings(udp: true, tcp: true), resolver: ListenerHarness.localResolver,
