@@ -25,7 +25,8 @@ struct DebianPackageTests {
             PackagePaths.script("build-deb"), ["--build-dir", productsDirectory.path, "--output", work.path + "/out"],
             environment: ["DPKG_DEB_COMPRESSOR_TYPE": "gzip", "DPKG_DEB_COMPRESSOR_LEVEL": "1"])
         let deb = try #require(built.split(separator: "\n").last.map(String.init))
-        let architecture = try run("/usr/bin/dpkg", ["--print-architecture"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let architecture = try run("/usr/bin/dpkg", ["--print-architecture"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(deb == "\(work.path)/out/netraven_\(version)_\(architecture).deb")
 
         // Control fields and conffiles.
@@ -51,9 +52,10 @@ struct DebianPackageTests {
 
         // The file list: owners, the units, rules without test fixtures, docs, examples; the lab is not shipped.
         let contents = try run("/usr/bin/dpkg-deb", ["--contents", deb])
-        let entries = contents.split(separator: "\n").map { line in
+        // Each line: mode, owner/group, size, date, time, path.
+        let entries = contents.split(separator: "\n").compactMap { line -> (owner: String, path: String)? in
             let columns = line.split(separator: " ", omittingEmptySubsequences: true)
-            return (owner: String(columns[1]), path: String(columns[5]))
+            return columns.count >= 6 ? (owner: String(columns[1]), path: String(columns[5])) : nil
         }
         let paths = Set(entries.map(\.path))
         #expect(entries.allSatisfy { $0.owner == "root/root" }, "\(entries.filter { $0.owner != "root/root" })")
@@ -69,7 +71,10 @@ struct DebianPackageTests {
         ] {
             #expect(paths.contains(path), "\(path) is not in the package")
         }
-        #expect(!paths.contains { $0.contains("/fixtures/") || $0.hasSuffix("/netraven-lab") || $0.contains("rsyslog.d") })
+        let unwanted = paths.filter {
+            $0.contains("/fixtures/") || $0.hasSuffix("/netraven-lab") || $0.contains("rsyslog.d")
+        }
+        #expect(unwanted.isEmpty, "\(unwanted.sorted())")
 
         // Install into a temporary root with its own dpkg database and user files.
         let root = work.path + "/root"
@@ -95,11 +100,11 @@ struct DebianPackageTests {
         let uid = try #require(Int(userFields[2]))
         #expect(uid < 1000, "not a system user: \(user)")
         let credentials = try FileManager.default.attributesOfItem(atPath: root + "/etc/netraven/credentials.yaml")
-        #expect((credentials[.ownerAccountID] as? Int) == uid)
-        #expect((credentials[.posixPermissions] as? Int) == 0o600)
+        #expect((credentials[.ownerAccountID] as? NSNumber)?.intValue == uid)
+        #expect((credentials[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let state = try FileManager.default.attributesOfItem(atPath: root + "/var/lib/netraven")
-        #expect((state[.ownerAccountID] as? Int) == uid)
-        #expect((state[.posixPermissions] as? Int) == 0o700)
+        #expect((state[.ownerAccountID] as? NSNumber)?.intValue == uid)
+        #expect((state[.posixPermissions] as? NSNumber)?.intValue == 0o700)
 
         // The installed binary runs, and finds the installed rules without being told where they are.
         let installed = root + "/usr/bin/netraven"

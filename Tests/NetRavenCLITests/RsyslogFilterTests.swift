@@ -9,7 +9,8 @@ import Testing
     @Test func forwardsEveryChangeLineAndNoNoise() throws {
         let grep = "/usr/bin/grep"
         try #require(FileManager.default.isExecutableFile(atPath: grep))
-        let snippet = try String(contentsOfFile: PackagePaths.root + "/packaging/rsyslog/60-netraven.conf", encoding: .utf8)
+        let snippet = try String(
+            contentsOfFile: PackagePaths.root + "/packaging/rsyslog/60-netraven.conf", encoding: .utf8)
         let filters = snippet.matches(of: /re_match\(\$rawmsg, "([^"]*)"\)/).map { String($0.output.1) }
         try #require(!filters.isEmpty, "no re_match filter in the snippet")
         let cases = try fixtureCases()
@@ -41,7 +42,8 @@ import Testing
     private func fixtureCases() throws -> [FixtureCase] {
         let directory = PackagePaths.rules + "/fixtures/syslog"
         var cases: [FixtureCase] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() where name.hasSuffix(".yaml") {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        for name in names where name.hasSuffix(".yaml") {
             var line: String?
             for text in try String(contentsOfFile: directory + "/" + name, encoding: .utf8).split(separator: "\n") {
                 if let match = text.wholeMatch(of: /\s*-?\s*line: '(.*)'\s*/) {
