@@ -168,7 +168,7 @@ struct DebianPackageTests {
         process.environment = env
         let output = try TemporaryDirectory(prefix: "netraven-deb-output")
         let outputPath = output.path + "/output"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         // A file rather than a pipe: the program's output may be large, and nothing has to drain it meanwhile.
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         defer { try? handle.close() }
