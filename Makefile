@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: all build bootstrap test demo bench clean
+.PHONY: all build bootstrap test demo bench clean deb
 
 all: build
 
@@ -23,6 +23,10 @@ test: bootstrap
 demo: bootstrap
 	$(SWIFT) build $(BUILD_FLAGS)
 	./scripts/demo
+
+# The Debian package from a release build with the Swift runtime linked in (docs/install.md); lands in .build/deb/.
+deb: bootstrap
+	./scripts/build-deb
 
 bench:
 	@echo "make bench: no benchmark harness yet (it arrives with the benchmarks issue, results in docs/benchmarks.md)" >&2
