@@ -19,6 +19,7 @@ public struct NetRavenCommand: AsyncParsableCommand {
             Jobs.self,
             Rules.self,
             Run.self,
+            Token.self,
         ]
     )
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import NetRavenAgent
+import NetRavenAPI
 import NetRavenCore
 
 extension NetRavenCommand {
@@ -41,7 +42,8 @@ extension NetRavenCommand {
                         if let data = try? encoder.encode(Ready(ports: ports)) {
                             Output.line(String(decoding: data, as: UTF8.self))
                         }
-                    })
+                    },
+                    services: { parts in try APIServer.daemonServices(parts, logger: logger) })
             } catch let error as DiagnosticError {
                 Output.error(error.description)
                 throw ExitCode(ExitStatus.usage)

@@ -14,6 +14,8 @@ public struct Configuration: Sendable {
     public var snmp: SNMPSettings?
     /// Trap rules from `rules/traps/` (empty when the rules directory has none).
     public var trapRules: TrapRuleBook = .empty
+    /// The `api:` section; nil when the file has none (no HTTP API or web page).
+    public var api: APISettings?
 
     public init(
         settings: AgentSettings, devices: [Device], credentials: [String: CredentialSet], rules: RuleBook,

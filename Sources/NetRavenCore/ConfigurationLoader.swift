@@ -67,6 +67,7 @@ public struct ConfigurationLoader: Sendable {
             "journal", "sweep",
             "syslog",
             "snmp",
+            "api",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -137,6 +138,7 @@ public struct ConfigurationLoader: Sendable {
             settings: settings, devices: devices, credentials: credentials, rules: rules, files: files)
         if let syslog = top["syslog"] { configuration.syslog = readSyslog(syslog, resolve: resolve) }
         configuration.snmp = snmp
+        if let api = top["api"] { configuration.api = readAPI(api, resolve: resolve) }
         configuration.trapRules = trapRules
         return configuration
     }

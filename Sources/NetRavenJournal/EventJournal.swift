@@ -226,7 +226,7 @@ public final class EventJournal: Sendable {
 
     // MARK: Access
 
-    private func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws
+    func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws
         -> T
     {
         do {
@@ -236,7 +236,7 @@ public final class EventJournal: Sendable {
         }
     }
 
-    private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T
+    func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T
     {
         do {
             return try await pool.read(body)
