@@ -28,6 +28,24 @@ enum APIModels {
         var lastVerdict: Verdict?
         var lastFailure: Failure?
         var lastJob: String?
+
+        /// Absent values are written as null, so every device has every key.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(group, forKey: .group)
+            try container.encode(platform, forKey: .platform)
+            try container.encode(state, forKey: .state)
+            try container.encode(lastCapture, forKey: .lastCapture)
+            try container.encode(lastChange, forKey: .lastChange)
+            try container.encode(lastVerdict, forKey: .lastVerdict)
+            try container.encode(lastFailure, forKey: .lastFailure)
+            try container.encode(lastJob, forKey: .lastJob)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, group, platform, state, lastCapture, lastChange, lastVerdict, lastFailure, lastJob
+        }
     }
 
     struct DeviceDetail: Encodable {
@@ -37,6 +55,18 @@ enum APIModels {
         var tags: [String]
         var latestVersion: VersionView?
         var recentJobs: [JobSummary]
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(device, forKey: .device)
+            try container.encode(host, forKey: .host)
+            try container.encode(port, forKey: .port)
+            try container.encode(tags, forKey: .tags)
+            try container.encode(latestVersion, forKey: .latestVersion)
+            try container.encode(recentJobs, forKey: .recentJobs)
+        }
+
+        enum CodingKeys: String, CodingKey { case device, host, port, tags, latestVersion, recentJobs }
     }
 
     struct DeviceList: Encodable {
@@ -58,6 +88,15 @@ enum APIModels {
         var device: String
         var versions: [VersionView]
         var nextOffset: Int?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(device, forKey: .device)
+            try container.encode(versions, forKey: .versions)
+            try container.encode(nextOffset, forKey: .nextOffset)
+        }
+
+        enum CodingKeys: String, CodingKey { case device, versions, nextOffset }
     }
 
     struct JobSummary: Encodable {
@@ -99,6 +138,14 @@ enum APIModels {
     struct EventPageView: Encodable {
         var events: [EventView]
         var nextBefore: Int64?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(events, forKey: .events)
+            try container.encode(nextBefore, forKey: .nextBefore)
+        }
+
+        enum CodingKeys: String, CodingKey { case events, nextBefore }
     }
 
     struct CaptureAccepted: Encodable {
@@ -106,6 +153,15 @@ enum APIModels {
         /// The job that will capture the device; nil while events for it are still debouncing.
         var job: String?
         var state: String
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(device, forKey: .device)
+            try container.encode(job, forKey: .job)
+            try container.encode(state, forKey: .state)
+        }
+
+        enum CodingKeys: String, CodingKey { case device, job, state }
     }
 
     struct SweepAccepted: Encodable {

@@ -35,7 +35,8 @@ struct APIRoutes: Sendable {
         api.get("/devices/{name}/versions/{rev}") { request, context in
             try access.requireBearer(request, scope: .read)
             let device = try queries.device(named: try context.parameters.require("name"))
-            return JSONText.text(try await queries.configuration(of: device, revision: try context.parameters.require("rev")))
+            return JSONText.text(
+                try await queries.configuration(of: device, revision: try context.parameters.require("rev")))
         }
         api.get("/devices/{name}/diff") { request, context in
             try access.requireBearer(request, scope: .read)
@@ -100,7 +101,9 @@ struct APIRoutes: Sendable {
         guard let number = Int(text), range.contains(number) else {
             throw APIError(
                 .badRequest,
-                "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), found '\(text.prefix(40))'")
+                "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), "
+                    + "found '\(text.prefix(40))'"
+            )
         }
         return number
     }

@@ -3,10 +3,10 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 public import Logging
-public import NetRavenAgent
-public import NetRavenCore
 import NIOCore
 import NIOSSL
+public import NetRavenAgent
+public import NetRavenCore
 public import ServiceLifecycle
 
 /// The HTTP API, `/metrics`, the health checks and the web status page on one Hummingbird server: a `Service` in
@@ -65,12 +65,15 @@ public struct APIServer: Service {
 
     static func tlsConfiguration(_ tls: APISettings.TLS) throws -> TLSConfiguration {
         do {
-            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map {
+                NIOSSLCertificateSource.certificate($0)
+            }
             let key = try NIOSSLPrivateKey(file: tls.keyPath, format: .pem)
             return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
         } catch {
             throw APIError(
-                .badRequest, "cannot load the API's TLS certificate \(tls.certificatePath) or key \(tls.keyPath): \(error)")
+                .badRequest,
+                "cannot load the API's TLS certificate \(tls.certificatePath) or key \(tls.keyPath): \(error)")
         }
     }
 }
@@ -88,6 +91,8 @@ struct ErrorBodyMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
+            throw APIError(.notFound, "no route \(request.method.rawValue) \(request.uri.path)")
         } catch let error as HTTPError {
             throw APIError(Self.code(for: error.status), error.body ?? "\(error.status.reasonPhrase)")
         } catch {

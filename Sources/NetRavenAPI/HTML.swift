@@ -70,7 +70,7 @@ enum HTML {
         .warn{color:#9a6700;font-weight:600}
         pre.diff{background:#fff;border:1px solid #e3e6eb;padding:.5rem;overflow-x:auto;font-size:.85rem}
         pre.diff span{display:block}.add{background:#e6ffec;color:#116329}.del{background:#ffebe9;color:#82071e}
-        .hunk{color:#0550ae}.file{color:#6b7383}code{font-size:.85rem}
+        .hunk{color:#0550ae}.file{color:#6b7383}code{font-size:.85rem}tr.selected td{background:#fff8c5}
         button{padding:.3rem .8rem}input[type=password]{width:24rem;padding:.3rem}
         """
 

@@ -55,7 +55,9 @@ struct StatusQueries: Sendable {
     func versions(of device: Device, offset: Int, limit: Int) async throws -> APIModels.VersionPage {
         let path = try archivePath(of: device)
         // The archive walks history newest first; one more than the page tells whether another page follows.
-        let commits = try await archiveCall { try await backend.service.archive.history(path: path, limit: offset + limit + 1) }
+        let commits = try await archiveCall {
+            try await backend.service.archive.history(path: path, limit: offset + limit + 1)
+        }
         let page = commits.dropFirst(offset).prefix(limit)
         return APIModels.VersionPage(
             device: device.name, versions: page.map(APIModels.version),
@@ -65,7 +67,8 @@ struct StatusQueries: Sendable {
     func configuration(of device: Device, revision: String) async throws -> String {
         let revision = try Self.checkRevision(revision, parameter: "rev")
         let path = try archivePath(of: device)
-        guard let text = try await archiveCall({ try await backend.service.archive.read(path: path, revision: revision) })
+        guard
+            let text = try await archiveCall({ try await backend.service.archive.read(path: path, revision: revision) })
         else {
             throw APIError(.notFound, "no stored configuration of \(device.name) at \(revision)")
         }

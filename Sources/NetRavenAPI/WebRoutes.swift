@@ -55,12 +55,15 @@ struct WebRoutes: Sendable {
             let id = try context.parameters.require("id")
             guard let session = access.sessions.redeem(link: id) else {
                 var response = Self.html(
-                    HTML.page(title: "Log in", user: nil, body: Self.loginForm(problem: "That login link is used or expired.")))
+                    HTML.page(
+                        title: "Log in", user: nil, body: Self.loginForm(problem: "That login link is used or expired.")
+                    ))
                 response.status = .unauthorized
                 return response
             }
-            return Self.redirect(Self.localPath(request.uri.queryParameters.get("next")),
-                                 cookie: access.sessionCookie(session))
+            return Self.redirect(
+                Self.localPath(request.uri.queryParameters.get("next")),
+                cookie: access.sessionCookie(session))
         }
         router.post("/logout") { request, _ in
             if let id = access.session(request)?.id { access.sessions.close(id) }
@@ -90,15 +93,17 @@ struct WebRoutes: Sendable {
         let devices = try await queries.devices()
         var rows = ""
         for device in devices {
-            let failure = device.lastFailure.map {
-                "<span class=\"bad\">\(HTML.escape($0.`class`))</span> \(HTML.escape($0.reason ?? ""))"
-            } ?? "<span class=\"ok\">none</span>"
+            let failure =
+                device.lastFailure.map {
+                    "<span class=\"bad\">\(HTML.escape($0.`class`))</span> \(HTML.escape($0.reason ?? ""))"
+                } ?? "<span class=\"ok\">none</span>"
             rows += """
                 <tr class="device-row" data-device="\(HTML.escape(device.name))">
                 <td><a href="/devices/\(HTML.pathSegment(device.name))">\(HTML.escape(device.name))</a></td>
                 <td>\(HTML.escape(device.group))</td><td>\(HTML.escape(device.platform))</td>
                 <td>\(HTML.escape(device.state))</td><td>\(HTML.date(device.lastCapture))</td>
-                <td>\(HTML.date(device.lastChange))</td><td>\(Self.verdict(device.lastVerdict))</td><td>\(failure)</td></tr>
+                <td>\(HTML.date(device.lastChange))</td><td>\(Self.verdict(device.lastVerdict))</td>
+                <td>\(failure)</td></tr>
                 """
         }
         let body = """
@@ -114,7 +119,8 @@ struct WebRoutes: Sendable {
         let detail = try await queries.detail(of: name)
         let device = try queries.device(named: name)
         let history = try await queries.versions(of: device, offset: 0, limit: 50).versions
-        let selected = try revision.map { try StatusQueries.checkRevision($0, parameter: "rev") } ?? history.first?.commit
+        let selected =
+            try revision.map { try StatusQueries.checkRevision($0, parameter: "rev") } ?? history.first?.commit
         var diff = ""
         if let selected { diff = try await queries.diff(of: device, from: nil, to: selected) }
         let link = "/devices/\(HTML.pathSegment(device.name))"
@@ -122,7 +128,8 @@ struct WebRoutes: Sendable {
         for version in history {
             let mark = version.commit == selected ? " class=\"selected\"" : ""
             versionRows += """
-                <tr\(mark)><td><a href="\(link)?rev=\(version.commit)"><code>\(HTML.escape(version.shortCommit))</code></a></td>
+                <tr\(mark)><td><a href="\(link)?rev=\(version.commit)">
+                <code>\(HTML.escape(version.shortCommit))</code></a></td>
                 <td>\(HTML.date(version.date))</td><td>\(HTML.escape(version.trigger ?? "—"))</td>
                 <td>\(HTML.escape(version.changedBy ?? "—"))</td><td>\(HTML.escape(version.summary))</td></tr>
                 """
@@ -131,7 +138,8 @@ struct WebRoutes: Sendable {
         let view = detail.device
         let body = """
             <h1>\(HTML.escape(view.name))</h1>
-            <p>\(HTML.escape(view.platform)) · group \(HTML.escape(view.group)) · \(HTML.escape(detail.host)):\(detail.port)
+            <p>\(HTML.escape(view.platform)) · group \(HTML.escape(view.group))
+            · \(HTML.escape(detail.host)):\(detail.port)
             · state <strong>\(HTML.escape(view.state))</strong> · verdict \(Self.verdict(view.lastVerdict))</p>
             <form method="post" action="\(link)/capture"><button type="submit">Capture now</button></form>
             <h2>History</h2>
@@ -181,7 +189,8 @@ struct WebRoutes: Sendable {
                 <tr><td><code>\(HTML.escape(job.id))</code></td>
                 <td><a href="/devices/\(HTML.pathSegment(job.device))">\(HTML.escape(job.device))</a></td>
                 <td>\(HTML.escape(job.trigger))</td><td class="\(stateClass)">\(HTML.escape(job.state))</td>
-                <td>\(HTML.date(job.finishedAt ?? job.startedAt ?? job.createdAt))</td><td>\(HTML.escape(result))</td></tr>
+                <td>\(HTML.date(job.finishedAt ?? job.startedAt ?? job.createdAt))</td>
+                <td>\(HTML.escape(result))</td></tr>
                 """
         }
         return """

@@ -29,3 +29,8 @@ extension Daemon {
         }
     }
 }
+
+extension Daemon.Ports {
+    /// No listener bound; for callers that build `Parts` themselves without listeners (tests, tools).
+    public static let none = Daemon.Ports()
+}

@@ -35,7 +35,8 @@ import Testing
                 #expect(job["trigger"] as? String == "api")
                 #expect((job["commit"] as? String)?.isEmpty == false)
 
-                let versions = try server.json(try await server.call("GET", "/api/v1/devices/r1/versions", token: TestTokens.read))
+                let versions = try server.json(
+                    try await server.call("GET", "/api/v1/devices/r1/versions", token: TestTokens.read))
                 let list = try #require(versions["versions"] as? [[String: Any]])
                 #expect(list.count == 1)
                 #expect(list.first?["job"] as? String == jobID)
@@ -67,7 +68,8 @@ import Testing
     @Test func aFailedCaptureShowsItsFailureClass() async throws {
         let closed = try BoundClosedPort()
         try await withAPIServer(devices: unreachableDevices(["r9"], port: closed.port)) { server in
-            let accepted = try server.json(try await server.call("POST", "/api/v1/devices/r9/capture", token: TestTokens.trigger))
+            let accepted = try server.json(
+                try await server.call("POST", "/api/v1/devices/r9/capture", token: TestTokens.trigger))
             let jobID = try #require(accepted["job"] as? String)
             let job = try await finishedJob(server, jobID)
             #expect(job["state"] as? String == "failed")

@@ -7,6 +7,7 @@ import NetRavenJournal
 import NetRavenLab
 import NetRavenTestSupport
 import ServiceLifecycle
+import Testing
 
 /// A test helper that could not do its part.
 struct TestFailure: Error, CustomStringConvertible {
@@ -51,7 +52,9 @@ struct APITestServer {
 
 /// Devices that nothing answers for (a held, closed port): enough for every route but a capture.
 func unreachableDevices(_ names: [String], port: Int) -> [Device] {
-    names.map { Device(name: $0, host: "127.0.0.1", port: port, platform: "cisco_ios", group: "core", credentials: ["lab"]) }
+    names.map {
+        Device(name: $0, host: "127.0.0.1", port: port, platform: "cisco_ios", group: "core", credentials: ["lab"])
+    }
 }
 
 /// Starts the API over `devices` (or a lab's), runs `body`, and stops everything also when `body` throws.
@@ -65,7 +68,8 @@ func withAPIServer<T>(
     agentSettings.collection = CollectionSettings(
         concurrency: 4, connectTimeout: .seconds(30), commandTimeout: .seconds(30), overallTimeout: .seconds(120),
         retries: 0, backoff: Backoff(initial: .milliseconds(50), maximum: .milliseconds(200), multiplier: 2, jitter: 0))
-    let credentials = CredentialSet(name: "lab", username: "admin", passwords: [Secret("admin")], enable: Secret("enable"))
+    let credentials = CredentialSet(
+        name: "lab", username: "admin", passwords: [Secret("admin")], enable: Secret("enable"))
     var configuration = Configuration(
         settings: agentSettings, devices: devices, credentials: ["lab": credentials],
         rules: try RuleBook.load(directory: PackagePaths.rules))
@@ -86,10 +90,11 @@ func withAPIServer<T>(
     let coordinator = CaptureCoordinator(
         service: service, journal: journal,
         settings: DebounceSettings(
-            quietPeriod: .milliseconds(300), maximumDelay: .seconds(5), recheckDelay: .milliseconds(300), concurrency: 4),
+            quietPeriod: .milliseconds(300), maximumDelay: .seconds(5), recheckDelay: .milliseconds(300), concurrency: 4
+        ),
         logger: logger)
     let parts = Daemon.Parts(
-        coordinator: coordinator, service: service, journal: journal, ports: Daemon.Ports(), configuration: configuration)
+        coordinator: coordinator, service: service, journal: journal, ports: .none, configuration: configuration)
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     let server: APIServer
     do {
@@ -131,7 +136,9 @@ func withLabDevices<T>(_ count: Int, _ body: ([Device], Lab) async throws -> T) 
     let lab = try Lab(configuration: LabConfiguration(devices: count, platforms: [.ciscoIOS], controlPort: nil))
     return try await withStartedLab(lab) { endpoints in
         let devices = endpoints.devices.map {
-            Device(name: $0.name, host: "127.0.0.1", port: $0.port, platform: $0.platform, group: "lab", credentials: ["lab"])
+            Device(
+                name: $0.name, host: "127.0.0.1", port: $0.port, platform: $0.platform, group: "lab",
+                credentials: ["lab"])
         }
         return try await body(devices, lab)
     }
@@ -159,15 +166,9 @@ func curl(_ url: String, _ arguments: [String] = []) async throws -> HTTPReply {
 func curlBlocking(_ url: String, _ arguments: [String]) throws -> HTTPReply {
     let headerFile = FileManager.default.temporaryDirectory.appendingPathComponent("curl-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: headerFile) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    process.arguments = ["-sS", "--max-time", "120", "-D", headerFile] + arguments + [url]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    // curl's status is not checked: a refused handshake is an answer the tests look at (status 0).
+    let body = try runProgram(
+        "/usr/bin/curl", ["-sS", "--max-time", "120", "-D", headerFile] + arguments + [url], checkStatus: false)
     let headerText = (try? String(contentsOfFile: headerFile, encoding: .utf8)) ?? ""
     var status = 0
     var headers: [String: String] = [:]
@@ -180,7 +181,7 @@ func curlBlocking(_ url: String, _ arguments: [String]) throws -> HTTPReply {
             headers[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
     }
-    return HTTPReply(status: status, headers: headers, body: String(decoding: data, as: UTF8.self))
+    return HTTPReply(status: status, headers: headers, body: body)
 }
 
 extension APITestServer {

@@ -65,7 +65,7 @@ import Testing
                 ("GET", "/api/v1/devices/nope/versions", 404, "nope"),
                 ("POST", "/api/v1/devices/nope/capture", 404, "nope"),
                 ("GET", "/api/v1/jobs/0123456789ab", 404, "0123456789ab"),
-                ("GET", "/api/v1/no-such-route", 404, ""),
+                ("GET", "/api/v1/no-such-route", 404, "no-such-route"),
                 ("GET", "/api/v1/devices/r1/versions?limit=0", 400, "limit"),
                 ("GET", "/api/v1/devices/r1/versions?offset=x", 400, "offset"),
                 ("GET", "/api/v1/devices/r1/diff?from=main;rm", 400, "from"),
@@ -94,10 +94,12 @@ import Testing
                 let text = "hostname r1\nntp server 10.0.0.\(version)\nend\n"
                 texts.append(text)
                 _ = try await server.service.archive.commit(
-                    files: [ArchiveFile(path: path, contents: text)], message: "r1: version \(version)\n\nTrigger: api\n",
+                    files: [ArchiveFile(path: path, contents: text)],
+                    message: "r1: version \(version)\n\nTrigger: api\n",
                     author: signature, committer: signature)
             }
-            let first = try server.json(try await server.call("GET", "/api/v1/devices/r1/versions?limit=2", token: TestTokens.read))
+            let first = try server.json(
+                try await server.call("GET", "/api/v1/devices/r1/versions?limit=2", token: TestTokens.read))
             let firstPage = try #require(first["versions"] as? [[String: Any]])
             #expect(firstPage.count == 2)
             #expect(first["next_offset"] as? Int == 2)
@@ -114,16 +116,20 @@ import Testing
             let config = try await server.call("GET", "/api/v1/devices/r1/versions/\(oldest)", token: TestTokens.read)
             #expect(config.status == 200)
             #expect(config.body == texts[0])
-            #expect(try await server.call("GET", "/api/v1/devices/r1/versions/HEAD", token: TestTokens.read).body == texts[2])
+            #expect(
+                try await server.call("GET", "/api/v1/devices/r1/versions/HEAD", token: TestTokens.read).body
+                    == texts[2])
 
-            let diff = try await server.call("GET", "/api/v1/devices/r1/diff?from=\(oldest)&to=\(newest)", token: TestTokens.read)
+            let diff = try await server.call(
+                "GET", "/api/v1/devices/r1/diff?from=\(oldest)&to=\(newest)", token: TestTokens.read)
             #expect(diff.status == 200)
             #expect(diff.body.contains("-ntp server 10.0.0.1"))
             #expect(diff.body.contains("+ntp server 10.0.0.3"))
             let last = try await server.call("GET", "/api/v1/devices/r1/diff", token: TestTokens.read)
             #expect(last.body.contains("-ntp server 10.0.0.2") && last.body.contains("+ntp server 10.0.0.3"))
 
-            let unknownRevision = try await server.call("GET", "/api/v1/devices/r1/versions/abcdef0123", token: TestTokens.read)
+            let unknownRevision = try await server.call(
+                "GET", "/api/v1/devices/r1/versions/abcdef0123", token: TestTokens.read)
             #expect(unknownRevision.status == 404, "\(unknownRevision.body)")
 
             let detail = try server.json(try await server.call("GET", "/api/v1/devices/r1", token: TestTokens.read))

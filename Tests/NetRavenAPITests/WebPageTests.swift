@@ -13,7 +13,10 @@ import Testing
     func seedHistory(_ server: APITestServer, device: String) async throws {
         let path = try server.path(device)
         let signature = ArchiveSignature(name: "alice", email: "alice@example.invalid", date: Date())
-        for text in ["hostname \(device)\nntp server 10.0.0.1\n", "hostname \(device)\nntp server 10.0.0.2\n\(Self.hostileLine)\n"] {
+        for text in [
+            "hostname \(device)\nntp server 10.0.0.1\n",
+            "hostname \(device)\nntp server 10.0.0.2\n\(Self.hostileLine)\n",
+        ] {
             _ = try await server.service.archive.commit(
                 files: [ArchiveFile(path: path, contents: text)], message: "\(device): change\n\nTrigger: syslog\n",
                 author: signature, committer: signature)
@@ -30,7 +33,8 @@ import Testing
             let refused = try await curl(server.base + "/login", ["--data-urlencode", "token=nrv_wrong"])
             #expect(refused.status == 401)
             #expect(refused.header("Set-Cookie") == nil)
-            let triggerOnly = try await curl(server.base + "/login", ["--data-urlencode", "token=\(TestTokens.triggerOnly)"])
+            let triggerOnly = try await curl(
+                server.base + "/login", ["--data-urlencode", "token=\(TestTokens.triggerOnly)"])
             #expect(triggerOnly.status == 401, "the page needs the read scope")
 
             let login = try await curl(server.base + "/login", ["--data-urlencode", "token=\(TestTokens.read)"])
@@ -44,13 +48,15 @@ import Testing
             #expect(page.status == 200)
             #expect(page.body.contains("data-device=\"r1\""))
 
-            let bearerIsNotASession = try await curl(server.base + "/", ["-H", "Authorization: Bearer \(TestTokens.read)"])
+            let bearerIsNotASession = try await curl(
+                server.base + "/", ["-H", "Authorization: Bearer \(TestTokens.read)"])
             #expect(bearerIsNotASession.status == 303)
 
             let logout = try await curl(server.base + "/logout", ["-X", "POST", "-H", "Cookie: \(session)"])
             #expect(logout.status == 303)
             #expect(logout.header("Set-Cookie")?.contains("Max-Age=0") == true)
-            #expect(try await curl(server.base + "/", ["-H", "Cookie: \(session)"]).status == 303, "the session is gone")
+            #expect(
+                try await curl(server.base + "/", ["-H", "Cookie: \(session)"]).status == 303, "the session is gone")
         }
     }
 
@@ -113,14 +119,17 @@ import Testing
         let key = directory.path + "/key.pem"
         try runProgram(
             "/usr/bin/openssl",
-            ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate])
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
+            ])
         var settings = APISettings(listen: ListenAddress(host: "127.0.0.1", port: 0))
         settings.tls = APISettings.TLS(certificatePath: certificate, keyPath: key)
         let closed = try BoundClosedPort()
         try await withAPIServer(devices: unreachableDevices(["r1"], port: closed.port), settings: settings) { server in
             #expect(server.base.hasPrefix("https://"))
-            let reply = try await server.call("GET", "/api/v1/devices", token: TestTokens.read, extra: ["--cacert", certificate])
+            let reply = try await server.call(
+                "GET", "/api/v1/devices", token: TestTokens.read, extra: ["--cacert", certificate])
             #expect(reply.status == 200, "\(reply.body)")
             let login = try await curl(
                 server.base + "/login", ["--cacert", certificate, "--data-urlencode", "token=\(TestTokens.read)"])
@@ -141,8 +150,10 @@ func chromium(_ arguments: [String]) async throws -> String {
                 with: Result {
                     try runProgram(
                         "/usr/bin/chromium",
-                        ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profilePath)",
-                         "--no-first-run", "--disable-dev-shm-usage"] + arguments)
+                        [
+                            "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profilePath)",
+                            "--no-first-run", "--disable-dev-shm-usage",
+                        ] + arguments)
                 })
         }.start()
     }
@@ -150,9 +161,9 @@ func chromium(_ arguments: [String]) async throws -> String {
     return output
 }
 
-/// Runs a program to completion; its standard output, or an error with its status.
+/// Runs a program to completion; its standard output, or (with `checkStatus`) an error when it exits non-zero.
 @discardableResult
-func runProgram(_ program: String, _ arguments: [String]) throws -> String {
+func runProgram(_ program: String, _ arguments: [String], checkStatus: Bool = true) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: program)
     process.arguments = arguments
@@ -162,7 +173,7 @@ func runProgram(_ program: String, _ arguments: [String]) throws -> String {
     try process.run()
     let data = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
+    guard process.terminationStatus == 0 || !checkStatus else {
         throw TestFailure(description: "\(program) exited with \(process.terminationStatus)")
     }
     return String(decoding: data, as: UTF8.self)
