@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
     ],
     targets: [
         // System libraries: one per C library, each imported by exactly one Swift wrapper module.
@@ -149,8 +150,26 @@ let package = Package(
                 "NetRavenJournal",
                 "NetRavenBundle",
                 "NetRavenS3",
+                "NetRavenAPI",
+                "NetRavenMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP API, /metrics, health checks and the web status page (Hummingbird), a Service in the daemon.
+        .target(
+            name: "NetRavenAPI",
+            dependencies: [
+                "NetRavenCore", "NetRavenAgent", "NetRavenJournal", "NetRavenGit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -236,6 +255,17 @@ let package = Package(
             dependencies: ["NetRavenTestSupport", "NetRavenCLI", "NetRavenCore", "NetRavenGit", "NetRavenAgent", "NetRavenLab",
                            "NetRavenJournal",
                            "NetRavenBundle", "NetRavenS3"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NetRavenAPITests",
+            dependencies: [
+                "NetRavenTestSupport", "NetRavenAPI", "NetRavenAgent", "NetRavenCore", "NetRavenJournal", "NetRavenLab",
+                "NetRavenGit",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -5,7 +5,7 @@ import NetRavenJournal
 import NetRavenMetrics
 import NetRavenSNMP
 import NetRavenSyslog
-import ServiceLifecycle
+public import ServiceLifecycle
 import Synchronization
 import UnixSignals
 
@@ -26,7 +26,8 @@ public enum Daemon {
     public static func run(
         configuration: Configuration, logger: Logger,
         reload: @escaping @Sendable () throws -> Configuration,
-        ready: @escaping @Sendable (Ports) -> Void
+        ready: @escaping @Sendable (Ports) -> Void,
+        services extraServices: @Sendable (Parts) throws -> [any Service] = { _ in [] }
     ) async throws {
         let service = try CaptureService(configuration: configuration, logger: logger)
         let journal: EventJournal
@@ -92,6 +93,16 @@ public enum Daemon {
         var services: [any Service] = [core]
         if let trapReceiver { services.append(TrapReceiverService(receiver: trapReceiver)) }
         services += [syslog, reloader]
+        do {
+            // Services from outside the agent (the HTTP API) read through the daemon's own objects.
+            services += try extraServices(
+                Parts(
+                    coordinator: coordinator, service: service, journal: journal, ports: boundPorts,
+                    configuration: configuration))
+        } catch {
+            await service.shutdown()
+            throw error
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

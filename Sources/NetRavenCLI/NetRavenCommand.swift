@@ -21,6 +21,7 @@ public struct NetRavenCommand: AsyncParsableCommand {
             Run.self,
             Archive.self, Verify.self,
             Retention.self, Upload.self,
+            Token.self,
         ]
     )
 

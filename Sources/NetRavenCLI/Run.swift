@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import NetRavenAgent
+import NetRavenAPI
 import NetRavenCore
+import NetRavenMetrics
 
 extension NetRavenCommand {
     /// The daemon.
@@ -44,6 +46,10 @@ extension NetRavenCommand {
                         if let data = try? encoder.encode(Ready(ports: ports)) {
                             Output.line(String(decoding: data, as: UTF8.self))
                         }
+                    },
+                    services: { parts in
+                        try APIServer.daemonServices(
+                            parts, logger: logger, metrics: { MetricsRegistry.shared.exposition() })
                     })
             } catch let error as DiagnosticError {
                 Output.error(error.description)

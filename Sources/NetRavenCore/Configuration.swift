@@ -20,6 +20,8 @@ public struct Configuration: Sendable {
     public var alerts = AlertSettings()
     /// The `s3:` section; nil when the file has none (no uploads).
     public var s3: S3Settings?
+    /// The `api:` section; nil when the file has none (no HTTP API or web page).
+    public var api: APISettings?
 
     public init(
         settings: AgentSettings, devices: [Device], credentials: [String: CredentialSet], rules: RuleBook,

@@ -48,7 +48,7 @@ extension ConfigurationLoader {
         return syslog
     }
 
-    private func readListenAddress(_ node: NodeReader) -> ListenAddress? {
+    func readListenAddress(_ node: NodeReader) -> ListenAddress? {
         if node.isNull { return nil }
         guard let text = node.string() else { return nil }
         guard let address = ListenAddress(parsing: text) else {

@@ -70,6 +70,7 @@ public struct ConfigurationLoader: Sendable {
             "verdict",
             "alerts",
             "s3",
+            "api",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -135,6 +136,7 @@ public struct ConfigurationLoader: Sendable {
             settings: settings, devices: devices, credentials: credentials, rules: rules, files: files)
         if let syslog = top["syslog"] { configuration.syslog = readSyslog(syslog, resolve: resolve) }
         configuration.snmp = snmp
+        if let api = top["api"] { configuration.api = readAPI(api, resolve: resolve) }
         configuration.trapRules = trapRules
         configuration.verdict = readVerdict(
             top["verdict"], categories: SensitiveCategory.load(directory: rulesDirectory, diagnostics: diagnostics))

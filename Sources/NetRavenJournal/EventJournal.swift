@@ -230,7 +230,7 @@ public final class EventJournal: Sendable {
 
     // MARK: Access
 
-    private func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws
+    func write<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws
         -> T
     {
         do {
@@ -240,7 +240,7 @@ public final class EventJournal: Sendable {
         }
     }
 
-    private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T
+    func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T
     {
         do {
             return try await pool.read(body)
