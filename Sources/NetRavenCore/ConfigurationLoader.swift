@@ -67,6 +67,7 @@ public struct ConfigurationLoader: Sendable {
             "journal", "sweep",
             "syslog",
             "snmp",
+            "outbox",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -81,6 +82,7 @@ public struct ConfigurationLoader: Sendable {
         if let debounce = top["debounce"] { settings.debounce = readDebounce(debounce) }
         settings.debounce.concurrency = settings.collection.concurrency
         if let journal = top["journal"] { settings.journal = readJournal(journal) }
+        if let outbox = top["outbox"] { settings.outbox = readOutbox(outbox) }
         if let logging = top["logging"], let map = logging.mapping(allowed: ["level"]) {
             if let levelNode = map["level"], let level = levelNode.string() {
                 if LogLevelName.allowed.contains(level.lowercased()) {

@@ -51,6 +51,8 @@ enum JournalSchema {
                     CREATE INDEX job_event_event ON job_event(event_id);
                     """)
         }
+        // Later migrations (v2, ...) go before this line; the outbox's is registered last.
+        registerOutbox(in: &migrator)
         return migrator
     }()
 }
