@@ -5,7 +5,8 @@ public import NetRavenJournal
 import NetRavenMetrics
 
 /// The daemon's capture loop: journals every accepted event, debounces per device, runs captures under the
-/// global limit, records each job's outcome, pushes after commits, and resumes unfinished work after a restart.
+/// global limit, records each job's outcome, enqueues a push after commits (delivered by the ``OutboxWorker``), and
+/// resumes unfinished work after a restart.
 ///
 /// The deciding is ``DebounceStateMachine``'s; this actor only feeds it the time and carries out its jobs.
 /// Captures run on CaptureService's own threads (SSH workers, the archive's thread), never on this actor.
@@ -19,7 +20,9 @@ public actor CaptureCoordinator {
         public var committed = 0
         public var unchanged = 0
         public var failed = 0
+        /// Pushes that sent commits (outbox deliveries of kind `push`).
         public var pushes = 0
+        /// Push attempts that failed (each is retried by the outbox).
         public var pushFailures = 0
 
         public var description: String {
@@ -40,19 +43,22 @@ public actor CaptureCoordinator {
     /// Jobs the journal already holds (resumed after a restart): not created again.
     private var journaledJobs: Set<String> = []
     private var accepting = true
-    private var pushState: PushState = .idle
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
-    /// Jobs that committed since the last push started: the push's log line names them (their stories end there).
-    private var unpushedJobs: [String] = []
+    /// Woken after a push is enqueued; nil = the push items wait in the journal for a worker that delivers them.
+    private let outbox: OutboxWorker?
     public private(set) var counters = Counters()
 
-    private enum PushState { case idle, pushing, pushingWithMore }
-
-    /// Creates the coordinator; nothing runs until events, requests or ``resume()`` arrive.
-    public init(service: CaptureService, journal: EventJournal, settings: DebounceSettings, logger: Logger) {
+    /// Creates the coordinator; nothing runs until events, requests or ``resume()`` arrive. After each commit it
+    /// enqueues a `push` item (when a remote is configured) and wakes `outbox`, whose `push` handler should be
+    /// ``deliverPush(_:)``.
+    public init(
+        service: CaptureService, journal: EventJournal, settings: DebounceSettings, logger: Logger,
+        outbox: OutboxWorker? = nil
+    ) {
         self.service = service
         self.journal = journal
         self.logger = logger
+        self.outbox = outbox
         machine = DebounceStateMachine(settings: settings, makeJobID: { CaptureService.newJobID() })
         devices = Dictionary(service.configuration.devices.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
@@ -136,7 +142,8 @@ public actor CaptureCoordinator {
         }
     }
 
-    /// Waits until nothing is debouncing, queued, running or pushing (tests and `netraven run --once`).
+    /// Waits until nothing is debouncing, queued or running (tests and `netraven run --once`); the pushes it
+    /// enqueued are the outbox's (``OutboxWorker/waitUntilEmpty()``).
     public func waitUntilIdle() async {
         if isIdle { return }
         await withCheckedContinuation { idleWaiters.append($0) }
@@ -149,7 +156,7 @@ public actor CaptureCoordinator {
 
     // MARK: Running jobs
 
-    private var isIdle: Bool { machine.busyDevices == 0 && runningTasks.isEmpty && pushState == .idle }
+    private var isIdle: Bool { machine.busyDevices == 0 && runningTasks.isEmpty }
 
     private func start(_ jobs: [CaptureJob]) {
         for job in jobs {
@@ -186,10 +193,6 @@ public actor CaptureCoordinator {
         }
         runningTasks[job.id] = nil
         journaledJobs.remove(job.id)
-        if outcome == .committed {
-            unpushedJobs.append(job.id)
-            schedulePush()
-        }
         start(machine.finished(jobID: job.id, outcome: outcome, at: clock.now))
     }
 
@@ -219,6 +222,7 @@ public actor CaptureCoordinator {
             }
             try await journal.finish(
                 job: job.id, outcome: .committed(commit: commit ?? ""), at: Date(), verdict: result.verdict)
+            await enqueuePush(device: job.device, commit: commit ?? "")
             return .committed
         case .unchanged:
             counters.unchanged += 1
@@ -237,43 +241,36 @@ public actor CaptureCoordinator {
         }
     }
 
-    /// One push at a time; commits that land during a push are pushed right after it.
-    private func schedulePush() {
-        switch pushState {
-        case .idle:
-            pushState = .pushing
-            Task { await self.pushLoop() }
-        case .pushing:
-            pushState = .pushingWithMore
-        case .pushingWithMore:
-            break
+    /// Journals a push (coalesced: a push not yet started sends this commit too) and wakes the outbox.
+    private func enqueuePush(device: String, commit: String) async {
+        guard let remote = service.configuration.settings.archive.remote, remote.push else { return }
+        do {
+            try await journal.enqueue(
+                kind: OutboxKind.push, key: ArchivePushRequest.key,
+                request: ArchivePushRequest(device: device, commit: commit), coalescing: true)
+        } catch {
+            // The commit is in the archive; the next push (after the next commit, or `netraven push`) sends it.
+            logger.error(
+                "cannot journal the push of a commit", metadata: ["commit": "\(commit)", "reason": "\(error)"])
+            return
         }
+        await outbox?.wake()
     }
 
-    private func pushLoop() async {
-        while true {
-            let jobs = unpushedJobs
-            unpushedJobs = []
-            let status = await service.push()
-            switch status {
-            case .pushed:
-                counters.pushes += 1
-                MetricsRegistry.shared.catalog.pushes.increment()
-            case .failed:
-                counters.pushFailures += 1
-                MetricsRegistry.shared.catalog.pushFailures.increment()
-            case .notConfigured, .upToDate: break
-            }
-            if status != .notConfigured {
-                logger.info("push finished", metadata: ["jobs": "\(jobs.joined(separator: ","))", "result": "\(status)"])
-            }
-            if pushState == .pushingWithMore {
-                pushState = .pushing
-                continue
-            }
-            pushState = .idle
-            notifyIfIdle()
-            return
+    /// The outbox handler of kind `push`: pushes the archive's branch (every commit not on the remote yet).
+    /// A failed push is retried with backoff; nothing configured or nothing new counts as delivered.
+    public func deliverPush(_ item: OutboxItem) async -> OutboxResult {
+        switch await service.push() {
+        case .pushed:
+            counters.pushes += 1
+            MetricsRegistry.shared.catalog.pushes.increment()
+            return .delivered
+        case .notConfigured, .upToDate:
+            return .delivered
+        case .failed(let reason):
+            counters.pushFailures += 1
+            MetricsRegistry.shared.catalog.pushFailures.increment()
+            return .retry(reason)
         }
     }
 

@@ -37,8 +37,13 @@ public enum Daemon {
             await service.shutdown()
             throw CaptureError(.archive, "\(error)")
         }
+        let outbox = OutboxWorker(
+            journal: journal, policy: configuration.settings.outbox.retry,
+            concurrency: configuration.settings.outbox.concurrency, logger: logger)
         let coordinator = CaptureCoordinator(
-            service: service, journal: journal, settings: configuration.settings.debounce, logger: logger)
+            service: service, journal: journal, settings: configuration.settings.debounce, logger: logger,
+            outbox: outbox)
+        await outbox.register(kind: OutboxKind.push) { await coordinator.deliverPush($0) }
         let ingest = EventIngest(
             classifier: await EventIngest.classifier(for: configuration, logger: logger), coordinator: coordinator, logger: logger)
         let current = Mutex(configuration)
@@ -91,6 +96,7 @@ public enum Daemon {
             return fresh
         }
         var services: [any Service] = [core]
+        services.append(OutboxService(worker: outbox))  // after core: stops first, before the archive closes
         if let trapReceiver { services.append(TrapReceiverService(receiver: trapReceiver)) }
         services += [syslog, reloader]
         do {
@@ -124,8 +130,10 @@ public enum Daemon {
         defer { MetricsRegistry.shared.removeCollector(metricsToken) }
         try await group.run()
         let captures = await coordinator.counters
+        let deliveries = await outbox.counters
         logger.notice(
-            "netraven stopped", metadata: ["events": "\(ingest.counters)", "captures": "\(captures)"])
+            "netraven stopped",
+            metadata: ["events": "\(ingest.counters)", "captures": "\(captures)", "outbox": "\(deliveries)"])
     }
 }
 

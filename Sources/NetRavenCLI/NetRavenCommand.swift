@@ -17,6 +17,7 @@ public struct NetRavenCommand: AsyncParsableCommand {
             Backup.self, Sweep.self, History.self, Diff.self, Show.self, Push.self, CheckConfig.self,
             Events.self,
             Jobs.self,
+            Outbox.self,
             Rules.self,
             Run.self,
             Archive.self, Verify.self,

@@ -15,6 +15,8 @@ public struct AgentSettings: Sendable {
     public var journal = JournalSettings()
     /// Scheduled sweeps (`sweep:`).
     public var sweep = SweepSettings()
+    /// Retries of pushes, uploads and alerts (`outbox:`).
+    public var outbox = OutboxSettings()
 
     public init(
         stateDirectory: String, rulesDirectory: String? = nil, archive: ArchiveSettings = ArchiveSettings(),

@@ -71,6 +71,7 @@ public struct ConfigurationLoader: Sendable {
             "alerts",
             "s3",
             "api",
+            "outbox",
         ]
         guard let top = reader.mapping(allowed: keys) else { return nil }
 
@@ -85,6 +86,7 @@ public struct ConfigurationLoader: Sendable {
         if let debounce = top["debounce"] { settings.debounce = readDebounce(debounce) }
         settings.debounce.concurrency = settings.collection.concurrency
         if let journal = top["journal"] { settings.journal = readJournal(journal) }
+        if let outbox = top["outbox"] { settings.outbox = readOutbox(outbox) }
         if let logging = top["logging"] {
             settings.logging = readLogging(logging, resolve: resolve)
             settings.logLevel = settings.logging.level.rawValue

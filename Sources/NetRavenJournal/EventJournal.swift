@@ -208,6 +208,7 @@ public final class EventJournal: Sendable {
 
     /// Retention: deletes finished jobs and their events older than the date; never unfinished work (queued or
     /// running jobs, their events, events no job holds). An event also held by a job that stays is kept.
+    /// Delivered and rejected outbox items finished before the date go too; pending ones never.
     /// - Returns: how many jobs were removed.
     @discardableResult
     public func prune(finishedBefore date: Date) async throws -> Int {
@@ -224,7 +225,9 @@ public final class EventJournal: Sendable {
                     """,
                 arguments: ["cutoff": cutoff])
             try db.execute(sql: "DELETE FROM job WHERE \(expired)", arguments: ["cutoff": cutoff])
-            return db.changesCount
+            let jobsRemoved = db.changesCount
+            try Self.pruneOutbox(db, finishedBefore: cutoff)
+            return jobsRemoved
         }
     }
 

@@ -6,6 +6,7 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case unknownJob, unknownEvent, duplicateJob, illegalTransition, storage, unreadable
+            case unknownOutboxItem, invalidOutboxItem
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -22,6 +23,10 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
         public static let storage = Code(.storage)
         /// A stored value NetRaven cannot read (written by a newer version, or edited by hand).
         public static let unreadable = Code(.unreadable)
+        /// No outbox item with that id.
+        public static let unknownOutboxItem = Code(.unknownOutboxItem)
+        /// An outbox item without a kind or key, or whose payload is not JSON.
+        public static let invalidOutboxItem = Code(.invalidOutboxItem)
 
         public var description: String { base.rawValue }
     }

@@ -61,6 +61,8 @@ enum JournalSchema {
                     CREATE INDEX job_verdict ON job(verdict, seq);
                     """)
         }
+        // Later migrations (v2, ...) go before this line; the outbox's is registered last.
+        registerOutbox(in: &migrator)
         return migrator
     }()
 }
