@@ -110,6 +110,7 @@ let package = Package(
             dependencies: [
                 "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenJournal", "NetRavenSyslog", "NetRavenSNMP",
                 "NetRavenMetrics",
+                "NetRavenAlerts", "NetRavenS3",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -46,6 +46,7 @@ public actor CaptureCoordinator {
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     /// Woken after a push is enqueued; nil = the push items wait in the journal for a worker that delivers them.
     private let outbox: OutboxWorker?
+    private var followUp: CaptureFollowUp?
     public private(set) var counters = Counters()
 
     /// Creates the coordinator; nothing runs until events, requests or ``resume()`` arrive. After each commit it
@@ -220,6 +221,9 @@ public actor CaptureCoordinator {
             if let first = job.events.map(\.time).min() {
                 MetricsRegistry.shared.catalog.eventToCommitLatency.record(max(0, Date().timeIntervalSince(first)))
             }
+            // Uploads and alerts are journaled before the job is: a crash in between repeats the capture (which
+            // then finds nothing new), never loses them.
+            await followUp?.handle(.init(device: device, trigger: job.trigger, events: job.events, result: result))
             try await journal.finish(
                 job: job.id, outcome: .committed(commit: commit ?? ""), at: Date(), verdict: result.verdict)
             await enqueuePush(device: job.device, commit: commit ?? "")
@@ -232,13 +236,20 @@ public actor CaptureCoordinator {
                     metadata: ["events": "\(job.events.map(\.id).joined(separator: ","))"])
             }
             try await journal.finish(job: job.id, outcome: .unchanged, at: Date())
+            await followUp?.handle(.init(device: device, trigger: job.trigger, events: job.events, result: result))
             return .unchanged
         case .failed(let error):
             counters.failed += 1
             try await journal.finish(
                 job: job.id, outcome: .failed(code: "\(error.code)", reason: error.message), at: Date())
+            await followUp?.handle(.init(device: device, trigger: job.trigger, events: job.events, result: result))
             return .failed
         }
+    }
+
+    /// Sets what runs after each capture (S3 uploads, alerts); nil = nothing.
+    public func setFollowUp(_ followUp: CaptureFollowUp?) {
+        self.followUp = followUp
     }
 
     /// Journals a push (coalesced: a push not yet started sends this commit too) and wakes the outbox.

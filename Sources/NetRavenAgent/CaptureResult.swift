@@ -17,6 +17,8 @@ public struct CaptureResult: Sendable {
     public var attempts: Int
     /// The verdict on a committed change (nil when nothing was committed).
     public var verdict: ChangeVerdict?
+    /// The full id of the commit a change made (the outcome carries the short one).
+    public var commitID: String?
 
     public init(
         device: String, jobID: String, outcome: Outcome, duration: Double, attempts: Int, verdict: ChangeVerdict? = nil

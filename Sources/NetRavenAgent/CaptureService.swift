@@ -116,8 +116,8 @@ public final class CaptureService: Sendable {
             let credentials = device.credentials.compactMap { configuration.credentials[$0] }
             let collected = try await collector.collect(device, platform: platform, credentials: credentials, logger: logger)
             let files = try archiveFiles(for: device, collected: collected)
-            let (outcome, verdict) = dryRun
-                ? (try await compare(files), nil) : try await store(files, request: request, jobID: jobID)
+            let (outcome, verdict, commitID) = dryRun
+                ? (try await compare(files), nil, nil) : try await store(files, request: request, jobID: jobID)
             MetricsRegistry.shared.catalog.captures(result: outcome.metricResult).increment()
             switch outcome {
             case .changed(let commit, let insertions, let deletions, _):
@@ -134,7 +134,9 @@ public final class CaptureService: Sendable {
             default:
                 logger.info("configuration unchanged")
             }
-            return result(outcome, attempts: collected.attempts, verdict: verdict)
+            var finished = result(outcome, attempts: collected.attempts, verdict: verdict)
+            finished.commitID = commitID
+            return finished
         } catch let error as CaptureError {
             logger.error(
                 "capture failed",
@@ -171,7 +173,7 @@ public final class CaptureService: Sendable {
     /// Commits the files when any differs from HEAD, with the verdict policy's verdict on the change.
     func store(
         _ files: [ArchiveFile], request: CaptureRequest, jobID: String
-    ) async throws -> (CaptureResult.Outcome, ChangeVerdict?) {
+    ) async throws -> (CaptureResult.Outcome, ChangeVerdict?, String?) {
         let previous: String?
         do {
             previous = try await archive.read(path: files[0].path)
@@ -201,12 +203,12 @@ public final class CaptureService: Sendable {
         } catch {
             throw CaptureError(.archive, "commit failed: \(error)")
         }
-        guard let outcome else { return (.unchanged, nil) }
+        guard let outcome else { return (.unchanged, nil, nil) }
         let configStat = outcome.changedFiles.first { $0.path == files[0].path }
         let changed = CaptureResult.Outcome.changed(
             commit: outcome.commit.shortID, insertions: configStat?.insertions ?? 0, deletions: configStat?.deletions ?? 0,
             isNew: configStat?.isNew ?? false)
-        return (changed, verdict)
+        return (changed, verdict, outcome.commit.id)
     }
 
     /// A dry run's verdict: compares with HEAD without committing.

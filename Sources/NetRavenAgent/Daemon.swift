@@ -44,6 +44,15 @@ public enum Daemon {
             service: service, journal: journal, settings: configuration.settings.debounce, logger: logger,
             outbox: outbox)
         await outbox.register(kind: OutboxKind.push) { await coordinator.deliverPush($0) }
+        let shipping: Shipping
+        do {
+            shipping = try await Shipping.start(
+                configuration: configuration, journal: journal, service: service, outbox: outbox,
+                coordinator: coordinator, logger: logger)
+        } catch {
+            await service.shutdown()
+            throw error
+        }
         let ingest = EventIngest(
             classifier: await EventIngest.classifier(for: configuration, logger: logger), coordinator: coordinator, logger: logger)
         let current = Mutex(configuration)
@@ -91,12 +100,18 @@ public enum Daemon {
             current.withLock { $0 = fresh }
             service.update(fresh)
             await coordinator.update(devices: fresh.devices)
+            await shipping.alerts?.update(fresh.alerts)
             await ingest.update(classifier: EventIngest.classifier(for: fresh, logger: logger))
             syslog.update(resolver: ingest.syslogResolver)
             return fresh
         }
         var services: [any Service] = [core]
         services.append(OutboxService(worker: outbox))  // after core: stops first, before the archive closes
+        if let alerts = shipping.alerts {
+            services.append(
+                OutboxWatch(
+                    outbox: outbox, alerts: alerts, devices: { current.withLock { $0.devices } }, logger: logger))
+        }
         if let trapReceiver { services.append(TrapReceiverService(receiver: trapReceiver)) }
         services += [syslog, reloader]
         do {
@@ -128,7 +143,13 @@ public enum Daemon {
             registry: .shared, syslog: syslog, trapReceiver: trapReceiver, ingest: ingest
         ).register()
         defer { MetricsRegistry.shared.removeCollector(metricsToken) }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            try? await shipping.dispatcher?.shutdown()
+            throw error
+        }
+        try? await shipping.dispatcher?.shutdown()
         let captures = await coordinator.counters
         let deliveries = await outbox.counters
         logger.notice(

@@ -78,9 +78,9 @@ public struct PlatformFixture: Sendable {
         let root = (rulesDirectory as NSString).appendingPathComponent("fixtures")
         let manager = FileManager.default
         var files: [String] = []
-        // traps/ and syslog/ hold event fixtures, not platform recordings.
+        // traps/ and syslog/ hold event fixtures, sensitive/ verdict cases: not platform recordings.
         for platform in ((try? manager.contentsOfDirectory(atPath: root)) ?? []).sorted()
-        where !["traps", "syslog"].contains(platform) {
+        where !["traps", "syslog", "sensitive"].contains(platform) {
             let directory = (root as NSString).appendingPathComponent(platform)
             for name in ((try? manager.contentsOfDirectory(atPath: directory)) ?? []).sorted()
             where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {

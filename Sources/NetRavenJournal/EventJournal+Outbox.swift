@@ -13,9 +13,11 @@ extension EventJournal {
     /// key that is pending and not being delivered right now takes its place (pushes: one push sends every commit).
     /// - Returns: the new item, or the pending one it was coalesced into.
     @discardableResult
-    public func enqueue(kind: String, key: String, payload: Data, coalescing: Bool = false, at date: Date = Date())
-        async throws -> OutboxItem
-    {
+    /// `notBefore` delays the first attempt (alerts wait for their grouping window).
+    public func enqueue(
+        kind: String, key: String, payload: Data, coalescing: Bool = false, at date: Date = Date(),
+        notBefore: Date? = nil
+    ) async throws -> OutboxItem {
         guard !kind.isEmpty, !key.isEmpty else {
             throw JournalError(.invalidOutboxItem, "an outbox item needs a kind and a key (kind '\(kind)', key '\(key)')")
         }
@@ -37,12 +39,13 @@ extension EventJournal {
                 return try Self.outboxItem(row)
             }
             let time = date.timeIntervalSince1970
+            let due = max(time, notBefore?.timeIntervalSince1970 ?? time)
             try db.execute(
                 sql: """
                     INSERT INTO outbox (kind, key, payload, state, attempts, next_attempt_at, created_at, updated_at)
                     VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)
                     """,
-                arguments: [kind, key, text, time, time, time])
+                arguments: [kind, key, text, due, time, time])
             return try Self.existingOutboxItem(db, id: db.lastInsertedRowID)
         }
     }
@@ -50,7 +53,8 @@ extension EventJournal {
     /// Journals `request` (encoded as JSON with sorted keys) like ``enqueue(kind:key:payload:coalescing:at:)``.
     @discardableResult
     public func enqueue<Request: Encodable>(
-        kind: String, key: String, request: Request, coalescing: Bool = false, at date: Date = Date()
+        kind: String, key: String, request: Request, coalescing: Bool = false, at date: Date = Date(),
+        notBefore: Date? = nil
     ) async throws -> OutboxItem {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -60,7 +64,8 @@ extension EventJournal {
         } catch {
             throw JournalError(.invalidOutboxItem, "cannot encode the payload of a \(kind) item for \(key): \(error)")
         }
-        return try await enqueue(kind: kind, key: key, payload: payload, coalescing: coalescing, at: date)
+        return try await enqueue(
+            kind: kind, key: key, payload: payload, coalescing: coalescing, at: date, notBefore: notBefore)
     }
 
     /// Pending items whose time has come, at most one per kind and key: the oldest pending one, and only when it is
@@ -160,6 +165,16 @@ extension EventJournal {
         try await read("list pending outbox items") { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM outbox WHERE state = 'pending' ORDER BY id LIMIT ?", arguments: [max(limit, 0)]
+            ).map(Self.outboxItem)
+        }
+    }
+
+    /// Pending items of one kind and key, oldest first (an alert handler sends them together).
+    public func pendingItems(kind: String, key: String, limit: Int = 10_000) async throws -> [OutboxItem] {
+        try await read("list pending \(kind) items for \(key)") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM outbox WHERE state = 'pending' AND kind = ? AND key = ? ORDER BY id LIMIT ?",
+                arguments: [kind, key, max(limit, 0)]
             ).map(Self.outboxItem)
         }
     }
