@@ -56,6 +56,8 @@ public actor OutboxWorker {
     private var dirty = false
     private var timer: Task<Void, Never>?
     private var nextDue: Date?
+    /// Set when the journal refused a write: no delivery starts before then.
+    private var pausedUntil: Date?
     private var pendingHandled = 0
     private var settledWaiters: [CheckedContinuation<Void, Never>] = []
     private var emptyWaiters: [CheckedContinuation<Void, Never>] = []
@@ -165,22 +167,23 @@ public actor OutboxWorker {
         let kinds = Set(handlers.keys)
         do {
             let free = concurrency - inFlight.count
-            if free > 0 {
+            if free > 0, pausedUntil.map({ $0 <= Date() }) ?? true {
+                pausedUntil = nil
                 for item in try await journal.dueItems(at: Date(), kinds: kinds, limit: free) {
                     let kindKey = KindKey(kind: item.kind, key: item.key)
                     guard !stopping, inFlight.count < concurrency, !busyKeys.contains(kindKey),
                         inFlight[item.id] == nil, let handler = handlers[item.kind]
                     else { continue }
-                    // Marked in flight before the handler runs, so a coalescing enqueue no longer merges into it.
-                    let attempt = try await journal.markAttemptStarted(item: item.id)
+                    // Taken synchronously (no await between the check and here), so drain() waits for it.
                     busyKeys.insert(kindKey)
-                    inFlight[item.id] = Task { await self.deliver(attempt, with: handler) }
+                    inFlight[item.id] = Task { await self.deliver(item, with: handler) }
                 }
             }
             let counts = try await journal.outboxCounts().filter { $0.state == .pending }
             counters.pending = counts.reduce(0) { $0 + $1.count }
             pendingHandled = counts.filter { kinds.contains($0.kind) }.reduce(0) { $0 + $1.count }
             nextDue = try await journal.nextDueDate(kinds: kinds)
+            if let pausedUntil, let due = nextDue, due < pausedUntil { nextDue = pausedUntil }
             scheduleTimer()
         } catch {
             // The journal failed (disk full, locked for longer than its timeout): look again a little later.
@@ -211,7 +214,21 @@ public actor OutboxWorker {
 
     // MARK: Delivering
 
-    private func deliver(_ item: OutboxItem, with handler: Handler) async {
+    private func deliver(_ due: OutboxItem, with handler: Handler) async {
+        defer { release(due) }
+        guard !stopping else { return }  // drain() began before this delivery did: it stays pending
+        let item: OutboxItem
+        do {
+            // Marked in flight before the handler runs, so a coalescing enqueue no longer merges into it.
+            item = try await journal.markAttemptStarted(item: due.id)
+        } catch {
+            // Writes fail (disk full?) while reads work: pause rather than try again in a tight loop.
+            logger.error(
+                "outbox: cannot record a delivery attempt; pausing deliveries for 5 s",
+                metadata: ["outbox_item": "\(due.id)", "reason": "\(error)"])
+            pausedUntil = Date().addingTimeInterval(5)
+            return
+        }
         let result = await handler(item)
         var log = logger
         log[metadataKey: "outbox_item"] = "\(item.id)"
@@ -247,6 +264,9 @@ public actor OutboxWorker {
             // The result did not land: the item stays in flight in the journal and is tried again after a restart.
             log.error("outbox: recording a delivery result failed", metadata: ["reason": "\(error)"])
         }
+    }
+
+    private func release(_ item: OutboxItem) {
         inFlight[item.id] = nil
         busyKeys.remove(KindKey(kind: item.kind, key: item.key))
         requestPump()

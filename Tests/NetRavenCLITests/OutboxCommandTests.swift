@@ -6,17 +6,13 @@ import Testing
 
 /// `netraven outbox` through the binary, on a journal the test writes (no daemon running).
 @Suite struct OutboxCommandTests {
-    let directory: TemporaryDirectory
-    let config: String
+    /// The journal commands' configuration (one device, a state directory without a journal yet).
+    let base: JournalCommandTests
+    var directory: TemporaryDirectory { base.directory }
+    var config: String { base.config }
 
     init() throws {
-        directory = try TemporaryDirectory()
-        try directory.write(
-            "inventory.yaml", "devices:\n  - {name: r1, host: 127.0.0.1, platform: cisco_ios, credentials: lab}\n")
-        try directory.write("credentials.yaml", "credentials:\n  lab: {username: admin, password: pw-outbox}\n")
-        config = try directory.write(
-            "netraven.yaml",
-            "state_dir: state\nrules_dir: \(repositoryRules)\ninventory: inventory.yaml\ncredentials: credentials.yaml\n")
+        base = try JournalCommandTests()
     }
 
     @Test func missingJournalSaysSo() throws {

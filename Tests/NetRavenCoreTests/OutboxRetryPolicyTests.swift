@@ -8,18 +8,6 @@ import Testing
 @Suite struct OutboxRetryPolicyTests {
     static let failedAt = Date(timeIntervalSince1970: 1_790_000_000)
 
-    /// SplitMix64: a seeded generator, so a run can be repeated draw for draw.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [(1, 10.0), (2, 20.0), (3, 40.0), (4, 80.0), (7, 640.0), (8, 900.0), (50, 900.0)])
     func defaultScheduleDoublesUpToFifteenMinutes(attempt: Int, seconds: Double) {
         let policy = OutboxRetryPolicy()
@@ -39,7 +27,7 @@ import Testing
     @Test func jitterComesFromTheInjectedGenerator() {
         let policy = OutboxRetryPolicy()
         for seed in [1, 7, 42] as [UInt64] {
-            var generator = SeededGenerator(state: seed)
+            var generator = SplitMix64(state: seed)
             var replay = generator
             let next = policy.nextAttempt(afterAttempt: 2, failedAt: Self.failedAt, using: &generator)
             let unit = Double.random(in: 0...1, using: &replay)
@@ -68,26 +56,17 @@ import Testing
     }
 }
 
-/// The `outbox:` section of netraven.yaml.
+/// The `outbox:` section of netraven.yaml (on the configuration fixture of the `sweep:` tests).
 @Suite struct OutboxConfigurationTests {
-    let directory: TemporaryDirectory
+    let fixture: SweepConfigurationTests
 
     init() throws {
-        directory = try TemporaryDirectory()
-        try directory.write(
-            "inventory.yaml", "devices:\n  - {name: r1, host: 10.0.0.1, credentials: lab, platform: cisco_ios}\n")
-        try directory.write("credentials.yaml", "credentials:\n  lab: {username: admin, password: pw-x}\n")
-    }
-
-    func load(_ extra: String) throws -> Configuration {
-        let main = try directory.write(
-            "netraven.yaml", "state_dir: state\ninventory: inventory.yaml\ncredentials: credentials.yaml\n" + extra)
-        return try ConfigurationLoader(rulesDirectoryOverride: repositoryRules, environment: [:]).load(path: main)
+        fixture = try SweepConfigurationTests()
     }
 
     @Test func defaultsAndEveryKey() throws {
-        #expect(try load("").settings.outbox == OutboxSettings())
-        let outbox = try load(
+        #expect(try fixture.load("").settings.outbox == OutboxSettings())
+        let outbox = try fixture.load(
             """
             outbox:
               retry_initial: 30s
@@ -103,15 +82,11 @@ import Testing
     }
 
     @Test func problemsSayWhere() throws {
-        do {
-            _ = try load("outbox:\n  retry_initial: 5m\n  retry_max: 1m\n  concurency: 3\n  stuck_attempts: 0\n")
-            Issue.record("expected problems")
-        } catch let error as DiagnosticError {
-            let problems = error.diagnostics.map { "\($0.line):\($0.column) \($0.message)" }
-            #expect(problems.count == 3, "\(problems)")
-            #expect(problems.contains { $0.hasPrefix("6:") && $0.contains("must not be shorter than") }, "\(problems)")
-            #expect(problems.contains { $0.hasPrefix("7:") && $0.contains("concurency") }, "\(problems)")
-            #expect(problems.contains { $0.hasPrefix("8:") && $0.contains("stuck_attempts") }, "\(problems)")
-        }
+        let problems = fixture.problems(
+            "outbox:\n  retry_initial: 5m\n  retry_max: 1m\n  concurency: 3\n  stuck_attempts: 0\n")
+        #expect(problems.count == 3, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("6:") && $0.contains("must not be shorter than") }, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("7:") && $0.contains("concurency") }, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("8:") && $0.contains("stuck_attempts") }, "\(problems)")
     }
 }

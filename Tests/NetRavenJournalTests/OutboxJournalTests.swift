@@ -8,12 +8,12 @@ import Testing
 
 /// The journal's outbox on a real SQLite file: per-key order, coalescing, due times, restarts, retention.
 @Suite struct OutboxJournalTests {
-    let directory: TemporaryDirectory
-    let path: String
+    /// The journal tests' temporary file and error expectation.
+    let base: EventJournalTests
+    var path: String { base.path }
 
     init() throws {
-        directory = try TemporaryDirectory()
-        path = directory.path + "/state/journal.sqlite"
+        base = try EventJournalTests()
     }
 
     static let start = Date(timeIntervalSince1970: 1_790_000_000.25)
@@ -21,17 +21,6 @@ import Testing
     static func at(_ seconds: Double) -> Date { start.addingTimeInterval(seconds) }
 
     static func payload(_ text: String) -> Data { Data("{\"n\":\"\(text)\"}".utf8) }
-
-    func expectCode(_ code: JournalError.Code, _ body: () async throws -> Void) async {
-        do {
-            try await body()
-            Issue.record("expected \(code)")
-        } catch let error as JournalError {
-            #expect(error.code == code, "\(error)")
-        } catch {
-            Issue.record("unexpected \(error)")
-        }
-    }
 
     @Test func itemsOfOneKeyComeOutOneAtATimeInOrderOtherKeysInParallel() async throws {
         let journal = try EventJournal(path: path)
@@ -86,11 +75,11 @@ import Testing
         #expect(recent.map(\.id) == [first.id] && recent[0].state == .rejected && recent[0].lastError == "550 mailbox unknown")
 
         // Finished items cannot move again; unknown ids are said to be unknown.
-        await expectCode(.illegalTransition) { try await journal.markDelivered(item: first.id) }
-        await expectCode(.illegalTransition) { try await journal.markAttemptStarted(item: first.id) }
-        await expectCode(.unknownOutboxItem) { try await journal.markRetry(item: 999, reason: "x", nextAttemptAt: Date()) }
-        await expectCode(.invalidOutboxItem) { try await journal.enqueue(kind: "alert", key: "x", payload: Data("not json".utf8)) }
-        await expectCode(.invalidOutboxItem) { try await journal.enqueue(kind: "", key: "x", payload: Self.payload("1")) }
+        await base.expectCode(.illegalTransition) { try await journal.markDelivered(item: first.id) }
+        await base.expectCode(.illegalTransition) { try await journal.markAttemptStarted(item: first.id) }
+        await base.expectCode(.unknownOutboxItem) { try await journal.markRetry(item: 999, reason: "x", nextAttemptAt: Date()) }
+        await base.expectCode(.invalidOutboxItem) { try await journal.enqueue(kind: "alert", key: "x", payload: Data("not json".utf8)) }
+        await base.expectCode(.invalidOutboxItem) { try await journal.enqueue(kind: "", key: "x", payload: Self.payload("1")) }
     }
 
     @Test func coalescingMergesIntoAPendingItemButNeverIntoOneInFlight() async throws {
