@@ -14,14 +14,15 @@ import Testing
         quietPeriod: .milliseconds(300), maximumDelay: .seconds(5), recheckDelay: .milliseconds(300), concurrency: 8)
 
     func withCoordinator<T>(
-        _ setup: LabSetup, _ body: (CaptureCoordinator, EventJournal, CaptureService) async throws -> T
+        _ setup: LabSetup, debounce: DebounceSettings = Self.debounce,
+        _ body: (CaptureCoordinator, EventJournal, CaptureService) async throws -> T
     ) async throws -> T {
         try await withService(setup.configuration) { service in
             let journal = try await EventJournal.open(path: service.layout.journal)
             var logger = Logger(label: "test")
             logger.logLevel = .warning
             let coordinator = CaptureCoordinator(
-                service: service, journal: journal, settings: Self.debounce, logger: logger)
+                service: service, journal: journal, settings: debounce, logger: logger)
             let result = try await body(coordinator, journal, service)
             await coordinator.drain()
             return result
@@ -36,8 +37,11 @@ import Testing
     }
 
     @Test func syslogAndTrapForOneChangeBecomeOneCommitByThatUser() async throws {
+        // Two journal writes (each fsync'd) must land within one quiet period, also on a loaded machine.
+        let patient = DebounceSettings(
+            quietPeriod: .seconds(3), maximumDelay: .seconds(20), recheckDelay: .milliseconds(300), concurrency: 8)
         try await withLab(devices: 2) { setup in
-            try await withCoordinator(setup) { coordinator, journal, service in
+            try await withCoordinator(setup, debounce: patient) { coordinator, journal, service in
                 // A first version to compare against.
                 _ = await coordinator.request(device: "r1", trigger: .sweep)
                 await coordinator.waitUntilIdle()

@@ -7,25 +7,42 @@ import Testing
     /// A start that fails on one device's port releases the ports it had already bound, so nothing is left
     /// listening and the caller needs no cleanup.
     @Test func failedStartReleasesWhatItBound() async throws {
+        // A loopback address of its own: no parallel test binds there, so a port found free stays free.
+        let host = "127.0.77.1"
         // Device 2's port is held; device 1's (just below it) must be free for this check to mean anything.
-        let held = try BoundClosedPort()
+        let held = try #require(bindSocket(host: host, port: 0))
+        defer { close(held.fd) }
         let first = held.port - 1
-        try #require(canBind(port: first), "port \(first) is busy; the check needs it free")
-        let lab = try Lab(configuration: LabConfiguration(devices: 2, basePort: first, controlPort: nil))
+        try #require(canBind(host: host, port: first), "port \(first) is busy; the check needs it free")
+        var configuration = LabConfiguration(devices: 2, basePort: first, controlPort: nil)
+        configuration.host = host
+        let lab = try Lab(configuration: configuration)
         await #expect(throws: LabError.self) { _ = try await lab.start() }
-        #expect(canBind(port: first), "the first device's listener must be closed after the failed start")
+        #expect(canBind(host: host, port: first), "the first device's listener must be closed after the failed start")
     }
 }
 
-/// Whether 127.0.0.1:`port` can be bound right now (nobody bound or listening there).
-private func canBind(port: Int) -> Bool {
+/// Whether `host`:`port` can be bound right now (nobody bound or listening there).
+private func canBind(host: String, port: Int) -> Bool {
+    guard let bound = bindSocket(host: host, port: port) else { return false }
+    close(bound.fd)
+    return true
+}
+
+/// A TCP socket bound (not listening) to `host`:`port` (0 = the kernel chooses), or nil.
+private func bindSocket(host: String, port: Int) -> (fd: Int32, port: Int)? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_addr.s_addr = inet_addr(host)
     address.sin_port = UInt16(port).bigEndian
-    return withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
     }
+    guard bound else {
+        close(fd)
+        return nil
+    }
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
 }
