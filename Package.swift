@@ -248,7 +248,7 @@ let package = Package(
         .testTarget(
             name: "NetRavenAgentTests",
             dependencies: ["NetRavenTestSupport", "NetRavenAgent", "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenLab",
-                           "NetRavenMetrics"],
+                           "NetRavenMetrics", "NetRavenAlerts", "NetRavenHTTP", "NetRavenJournal"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

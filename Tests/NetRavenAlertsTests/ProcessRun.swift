@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import NIOPosix
+import NetRavenTestSupport
 
 /// Runs a short-lived tool (openssl) to completion with `posix_spawn`, output discarded; the blocking `waitpid`
 /// runs on NIO's thread pool, never the cooperative pool. The child is always reaped.

@@ -1,14 +1,12 @@
 import Foundation
-import NetRavenTestSupport
-import Testing
 
 /// A Python test peer from scripts/ that prints its port on stdout when it is listening; killed and reaped by
 /// `stop()`, which `withPeer` calls also when the test fails.
-final class PythonPeer {
+public final class PythonPeer {
     let process = Process()
-    let port: Int
+    public let port: Int
 
-    init(_ script: String, _ arguments: [String] = []) throws {
+    public init(_ script: String, _ arguments: [String] = []) throws {
         let venv = PackagePaths.root + "/.venv/bin/python"
         process.executableURL = URL(
             fileURLWithPath: FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3")
@@ -26,12 +24,12 @@ final class PythonPeer {
         self.port = port
     }
 
-    func stop() {
+    public func stop() {
         stopServer(process.processIdentifier)
     }
 
     /// Runs `body` with a started peer and stops the peer however `body` ends.
-    static func with<T>(
+    public static func with<T>(
         _ script: String, _ arguments: [String] = [], _ body: (PythonPeer) async throws -> T
     ) async throws -> T {
         let peer = try PythonPeer(script, arguments)
@@ -40,6 +38,10 @@ final class PythonPeer {
     }
 }
 
-struct PeerError: Error, CustomStringConvertible {
-    var description: String
+public struct PeerError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
