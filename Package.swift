@@ -248,7 +248,7 @@ let package = Package(
         .testTarget(
             name: "NetRavenAgentTests",
             dependencies: ["NetRavenTestSupport", "NetRavenAgent", "NetRavenCore", "NetRavenSSH", "NetRavenGit", "NetRavenLab",
-                           "NetRavenMetrics", "NetRavenAlerts", "NetRavenHTTP", "NetRavenJournal"],
+                           "NetRavenMetrics", "NetRavenAlerts", "NetRavenHTTP", "NetRavenJournal", "NetRavenS3"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

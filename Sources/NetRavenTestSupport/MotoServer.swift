@@ -32,6 +32,11 @@ public final class MotoServer: Sendable {
         throw lastError ?? SocketError(description: "moto_server did not start")
     }
 
+    /// Starts a server on `port` (an outage test brings the endpoint back where the client expects it).
+    public static func start(port: Int, noAuthActions: Int? = nil) async throws -> MotoServer {
+        try await MotoServer(port: port, noAuthActions: noAuthActions)
+    }
+
     private init(port: Int, noAuthActions: Int?) async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
             throw SocketError(description: "\(Self.executable) is missing: run scripts/bootstrap")
