@@ -47,6 +47,26 @@ public struct VersionUploader: Sendable {
             sha256: digests.sha256Hex, multipart: multipart)
     }
 
+    /// Uploads an archive bundle as `<prefix>/archives/<fileName>` (multipart at or above the threshold) and
+    /// verifies it like a version.
+    /// - Returns: the key and what S3 stored.
+    public func uploadBundle(
+        fileName: String, body: [UInt8], now: Date = Date()
+    ) async throws -> (key: String, result: S3PutResult) {
+        let digests = S3Digests(body: body, partSize: nil)
+        let options = S3PutOptions(
+            settings: client.settings, contentType: "application/gzip",
+            metadata: ["sha256": digests.sha256Hex, "kind": "archive-bundle"], now: now)
+        let multipart = body.count >= client.settings.multipartThreshold
+        let key = layout.archiveKey(fileName: fileName)
+        let result =
+            multipart
+            ? try await client.putObjectMultipart(key: key, body: body, options: options)
+            : try await client.putObject(key: key, body: body, options: options)
+        try await verify(key: key, versionID: result.versionID, body: body, multipart: multipart)
+        return (key, result)
+    }
+
     /// Checks the stored object (the given version, when there is one) against `body`: size, the `sha256`
     /// metadata, S3's SHA-256 checksum and the ETag when S3 returns them, and with `readBack` the bytes themselves.
     /// - Parameter multipart: whether `body` went up in parts of the configured part size.

@@ -74,4 +74,55 @@ import Testing
         }
         try await client.shutdown()
     }
+
+    @Test func archiveGoesToS3AndVerifyChecksTheCopiesAgainstGit() async throws {
+        let server = try await MotoServer.start()
+        defer { server.stop() }
+        let credentials = AWSCredentials(
+            accessKeyID: "AKIACLITEST", secretAccessKey: Secret("cli-test-secret-value"), source: "test")
+        var settings = S3Settings(bucket: "netraven-verify", endpoint: server.endpoint)
+        settings.prefix = "lab"
+        let client = S3Client(settings: settings, credentials: credentials)
+        try await client.createBucket()
+        try await CLITests().withLabAndConfig(devices: 2) { _, config, _ in
+            let env = [
+                "LAB_PASSWORD": "admin", "AWS_ACCESS_KEY_ID": "AKIACLITEST",
+                "AWS_SECRET_ACCESS_KEY": "cli-test-secret-value",
+            ]
+            let backup = try netraven(["backup", "--config", config, "r1", "r2"], environment: env)
+            #expect(backup.status == 0, "\(backup.stdout) \(backup.stderr)")
+            let text = try String(contentsOfFile: config, encoding: .utf8)
+            try (text + "\ns3:\n  bucket: netraven-verify\n  prefix: lab\n  endpoint: \(server.endpoint)\n").write(
+                toFile: config, atomically: true, encoding: .utf8)
+
+            // Nothing uploaded yet: every copy is missing.
+            let before = try netraven(["verify", "--config", config, "--s3"], environment: env)
+            #expect(before.status == 1)
+            #expect(before.stdout.contains("lab/lab/r1/latest.cfg: missing"), "\(before.stdout)")
+            #expect(try netraven(["upload", "--config", config], environment: env).status == 0)
+            let clean = try netraven(["verify", "--config", config, "--s3"], environment: env)
+            #expect(clean.status == 0, "\(clean.stdout) \(clean.stderr)")
+            #expect(clean.stdout.contains("clean (2 entries checked against the Git)"), "\(clean.stdout)")
+            // Someone replaces a copy: the check names it.
+            _ = try await client.putObject(key: "lab/lab/r2/latest.cfg", body: Array("hostname evil\n".utf8))
+            let tampered = try netraven(["verify", "--config", config, "--s3", "--json"], environment: env)
+            #expect(tampered.status == 1)
+            #expect(tampered.stdout.contains("lab/lab/r2/latest.cfg") && !tampered.stdout.contains("lab/lab/r1/latest.cfg"))
+
+            // The bundle goes to S3 only: uploaded, verified, and its bytes are a gzip with a manifest.
+            let archive = try netraven(["archive", "--config", config, "--s3", "--json"], environment: env)
+            #expect(archive.status == 0, "\(archive.stderr)")
+            let summary = try #require(
+                try JSONSerialization.jsonObject(with: Data(archive.stdout.utf8)) as? [String: Any], "\(archive.stdout)")
+            let key = try #require(summary["s3_key"] as? String)
+            #expect(key.hasPrefix("lab/archives/netraven-archive-") && key.hasSuffix(".tar.gz"))
+            #expect(summary["path"] == nil || summary["path"] is NSNull)
+            let stored = try await client.getObject(key: key)
+            #expect(stored.head.metadata["sha256"] == summary["sha256"] as? String)
+            #expect(Array(stored.body.prefix(2)) == [0x1f, 0x8b], "gzip magic")
+            let missing = try netraven(["archive", "--config", config], environment: env)
+            #expect(missing.status != 0, "neither --output nor --s3")
+        }
+        try await client.shutdown()
+    }
 }
