@@ -7,10 +7,16 @@ import Testing
     /// A start that fails on one device's port releases the ports it had already bound, so nothing is left
     /// listening and the caller needs no cleanup.
     @Test func failedStartReleasesWhatItBound() async throws {
-        // A loopback address of its own: no parallel test binds there, so a port found free stays free.
+        // A loopback address of its own and ports below the kernel's ephemeral range (32768-60999): parallel tests
+        // bind port 0, often on the wildcard address, which would otherwise take a port this test found free.
         let host = "127.0.77.1"
         // Device 2's port is held; device 1's (just below it) must be free for this check to mean anything.
-        let held = try #require(bindSocket(host: host, port: 0))
+        var found: (fd: Int32, port: Int)?
+        for _ in 0..<100 where found == nil {
+            let candidate = Int.random(in: 21_000..<29_999)
+            if canBind(host: host, port: candidate) { found = bindSocket(host: host, port: candidate + 1) }
+        }
+        let held = try #require(found, "no free pair of ports below the ephemeral range")
         defer { close(held.fd) }
         let first = held.port - 1
         try #require(canBind(host: host, port: first), "port \(first) is busy; the check needs it free")
