@@ -38,14 +38,20 @@ import Testing
 
 /// Whether `host`:`port` can be bound right now (nobody bound or listening there).
 private func canBind(host: String, port: Int) -> Bool {
-    guard let bound = bindSocket(host: host, port: port) else { return false }
+    guard let bound = bindSocket(host: host, port: port, reuseAddress: true) else { return false }
     close(bound.fd)
     return true
 }
 
 /// A TCP socket bound (not listening) to `host`:`port` (0 = the kernel chooses), or nil.
-private func bindSocket(host: String, port: Int) -> (fd: Int32, port: Int)? {
+///
+/// With SO_REUSEADDR, as the lab's listeners have: Linux then refuses the bind only while a socket LISTENS on the
+/// port, not for connections of a closed listener lingering in TIME_WAIT, which is exactly "the listener is closed".
+/// The held port is bound without it, so the lab's own SO_REUSEADDR bind cannot share it.
+private func bindSocket(host: String, port: Int, reuseAddress: Bool = false) -> (fd: Int32, port: Int)? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var one: Int32 = 1
+    if reuseAddress { _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr(host)
