@@ -37,7 +37,10 @@ public struct S3UploadHandler: Sendable {
             MetricsRegistry.shared.catalog.uploadFailures.increment()
             log.warning(
                 "upload failed", metadata: ["reason": "\(error)", "transient": "\(error.isTransient)"])
-            return .failed("\(error)", isTransient: error.isTransient)
+            // A version must never be dropped: a missing bucket, refused credentials or a failed read-back are
+            // fixed by an operator, after which the retry succeeds (stuck items are alerted as outbox_stuck). Only
+            // a version the archive cannot give any more is given up.
+            return error.code == .sourceUnavailable ? .reject("\(error)") : .retry("\(error)")
         } catch {
             MetricsRegistry.shared.catalog.uploadFailures.increment()
             return .retry("\(error)")

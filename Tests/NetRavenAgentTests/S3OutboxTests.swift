@@ -63,8 +63,17 @@ import Testing
                 #expect(pending.count == 2)
                 #expect(pending.first?.lastError?.isEmpty == false, "the reason is kept")
 
-                // Back (a fresh moto: the bucket is made again); the outbox drains in order.
+                // Back, but a fresh moto has no bucket yet: that is retried too (an operator fixes it), never dropped.
                 server = try await MotoServer.start(port: port)
+                await outbox.wake()
+                let deadline = ContinuousClock.now + .seconds(60)
+                var sawMissingBucket = false
+                while !sawMissingBucket && ContinuousClock.now < deadline {
+                    let items = try await journal.pendingItems(kind: OutboxKind.s3Upload, key: device)
+                    sawMissingBucket = items.contains { $0.lastError?.hasPrefix("noSuchBucket") == true }
+                    if !sawMissingBucket { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(sawMissingBucket, "an attempt met the missing bucket and stayed pending")
                 try await client.createBucket()
                 await outbox.wake()
                 await outbox.waitUntilEmpty()
