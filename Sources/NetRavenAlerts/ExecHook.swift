@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import NIOPosix
 import NetRavenCore
+import Synchronization
 
 /// Runs an exec-hook destination: the command (argv, no shell) with `NETRAVEN_*` variables and the alert JSON on
 /// stdin, in its own process group, killed with that group after the timeout, always reaped.
@@ -134,21 +135,34 @@ struct ExecHook {
     }
 
     /// Waits for `pid`; at the deadline kills its process group. Always reaps.
+    ///
+    /// This thread blocks in `waitid` until the child exits; a watchdog thread kills the group at the deadline. The
+    /// child is reaped only after `exited` is set under the lock, so the watchdog never signals a reused pid.
     private static func wait(for pid: pid_t, timeout: Duration) -> (status: Int32, timedOut: Bool) {
-        let deadline = ContinuousClock.now + timeout
-        var status: Int32 = 0
-        while true {
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { return (status, false) }
-            if result < 0 && errno != EINTR { return (status, false) }
-            if ContinuousClock.now >= deadline { break }
-            // No portable way to wait for a child with a timeout: look again every 10 ms (on a pool thread).
-            usleep(10_000)
+        let state = Mutex((exited: false, timedOut: false))
+        let finished = DispatchSemaphore(value: 0)
+        let watchdog = Thread {
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            guard finished.wait(timeout: .now() + seconds) == .timedOut else { return }
+            state.withLock { state in
+                guard !state.exited else { return }
+                state.timedOut = true
+                kill(-pid, SIGKILL)
+                kill(pid, SIGKILL)
+            }
         }
-        kill(-pid, SIGKILL)
-        kill(pid, SIGKILL)
+        watchdog.name = "netraven-exec-watchdog"
+        watchdog.start()
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+        let timedOut = state.withLock { state in
+            state.exited = true
+            return state.timedOut
+        }
+        finished.signal()
+        var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return (status, true)
+        return (status, timedOut)
     }
 
     /// The last `outputTail` bytes the command wrote, as ": ..." for messages; empty when it wrote nothing.
