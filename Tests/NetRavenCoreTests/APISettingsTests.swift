@@ -4,35 +4,19 @@ import Testing
 
 /// The `api:` section of netraven.yaml, read with file:line:column errors.
 @Suite struct APISettingsTests {
-    let directory: TemporaryDirectory
+    let fixture: SectionFixture
+    var directory: TemporaryDirectory { fixture.directory }
     static let hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
     init() throws {
-        directory = try TemporaryDirectory()
-        try directory.write("credentials.yaml", "credentials:\n  lab:\n    username: admin\n    passwords: [x]\n")
-        try directory.write(
-            "inventory.yaml",
-            "defaults: {credentials: lab, platform: cisco_ios}\ndevices:\n  - {name: r1, host: 10.0.0.1}\n")
-        try directory.write("cert.pem", "certificate")
-        try directory.write("key.pem", "key")
+        fixture = try SectionFixture()
+        try fixture.directory.write("cert.pem", "certificate")
+        try fixture.directory.write("key.pem", "key")
     }
 
-    func load(_ api: String) throws -> Configuration {
-        let main = try directory.write(
-            "netraven.yaml", "state_dir: state\ninventory: inventory.yaml\ncredentials: credentials.yaml\n" + api)
-        return try ConfigurationLoader(rulesDirectoryOverride: repositoryRules, environment: [:]).load(path: main)
-    }
+    func load(_ api: String) throws -> Configuration { try fixture.load(api) }
 
-    func problems(_ api: String) -> [String] {
-        do {
-            _ = try load(api)
-            return []
-        } catch let error as DiagnosticError {
-            return error.diagnostics.map { "\($0.line):\($0.column): \($0.message)" }
-        } catch {
-            return ["\(error)"]
-        }
-    }
+    func problems(_ api: String) -> [String] { fixture.problems(api) }
 
     @Test func noSectionMeansNoServer() throws {
         #expect(try load("").api == nil)

@@ -4,34 +4,19 @@ import Testing
 
 /// The `s3:` section of netraven.yaml, read with file:line:column errors.
 @Suite struct S3SettingsTests {
-    let directory: TemporaryDirectory
+    let fixture: SectionFixture
+    var directory: TemporaryDirectory { fixture.directory }
 
     init() throws {
-        directory = try TemporaryDirectory()
-        try directory.write("credentials.yaml", "credentials:\n  lab:\n    username: admin\n    passwords: [x]\n")
-        try directory.write(
-            "inventory.yaml",
-            "defaults: {credentials: lab, platform: cisco_ios}\ndevices:\n  - {name: r1, host: 10.0.0.1}\n")
-        try directory.write("s3-secret", "file-secret-value\n")
+        fixture = try SectionFixture()
+        try fixture.directory.write("s3-secret", "file-secret-value\n")
     }
 
     func load(_ s3: String, environment: [String: String] = [:]) throws -> Configuration {
-        let main = try directory.write(
-            "netraven.yaml", "state_dir: state\ninventory: inventory.yaml\ncredentials: credentials.yaml\n" + s3)
-        return try ConfigurationLoader(rulesDirectoryOverride: repositoryRules, environment: environment).load(
-            path: main)
+        try fixture.load(s3, environment: environment)
     }
 
-    func problems(_ s3: String) -> [String] {
-        do {
-            _ = try load(s3)
-            return []
-        } catch let error as DiagnosticError {
-            return error.diagnostics.map { "\($0.line):\($0.column): \($0.message)" }
-        } catch {
-            return ["\(error)"]
-        }
-    }
+    func problems(_ s3: String) -> [String] { fixture.problems(s3) }
 
     @Test func noSectionMeansNoUploads() throws {
         #expect(try load("").s3 == nil)

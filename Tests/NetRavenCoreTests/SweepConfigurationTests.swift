@@ -6,40 +6,22 @@ import Testing
 
 /// The `sweep:` and `journal:` sections of netraven.yaml, and their errors with file:line:column.
 @Suite struct SweepConfigurationTests {
-    let directory: TemporaryDirectory
+    let fixture: SectionFixture
 
     init() throws {
-        directory = try TemporaryDirectory()
-        try directory.write(
-            "inventory.yaml",
-            """
-            defaults: {credentials: lab, platform: cisco_ios}
-            devices:
-              - {name: r1, host: 10.0.0.1, group: core}
-              - {name: r2, host: 10.0.0.2, group: edge}
-            """)
-        try directory.write("credentials.yaml", "credentials:\n  lab: {username: admin, password: pw-x}\n")
+        fixture = try SectionFixture(
+            inventory: """
+                defaults: {credentials: lab, platform: cisco_ios}
+                devices:
+                  - {name: r1, host: 10.0.0.1, group: core}
+                  - {name: r2, host: 10.0.0.2, group: edge}
+                """)
     }
 
-    func load(_ extra: String) throws -> Configuration {
-        let main = try directory.write(
-            "netraven.yaml", "state_dir: state\ninventory: inventory.yaml\ncredentials: credentials.yaml\n" + extra)
-        return try ConfigurationLoader(rulesDirectoryOverride: repositoryRules, environment: [:]).load(path: main)
-    }
+    func load(_ extra: String) throws -> Configuration { try fixture.load(extra) }
 
     /// `line:column message` for each problem.
-    func problems(_ extra: String) -> [String] {
-        do {
-            _ = try load(extra)
-            Issue.record("expected problems")
-            return []
-        } catch let error as DiagnosticError {
-            return error.diagnostics.map { "\($0.line):\($0.column) \($0.message)" }
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return []
-        }
-    }
+    func problems(_ extra: String) -> [String] { fixture.problems(extra, separator: " ") }
 
     @Test func defaultsWhenTheSectionsAreMissing() throws {
         let settings = try load("").settings

@@ -287,38 +287,16 @@ import Yams
 
 /// The `verdict:` section of netraven.yaml.
 @Suite struct VerdictConfigurationTests {
-    let directory: TemporaryDirectory
+    let fixture: SectionFixture
 
     init() throws {
-        directory = try TemporaryDirectory()
-        try directory.write(
-            "inventory.yaml",
-            """
-            defaults: {credentials: lab, platform: cisco_ios}
-            devices:
-              - {name: r1, host: 10.0.0.1, group: core}
-            """)
-        try directory.write("credentials.yaml", "credentials:\n  lab: {username: admin, password: pw-x}\n")
+        fixture = try SectionFixture(
+            inventory: "defaults: {credentials: lab, platform: cisco_ios}\ndevices:\n  - {name: r1, host: 10.0.0.1, group: core}\n")
     }
 
-    func load(_ extra: String) throws -> Configuration {
-        let main = try directory.write(
-            "netraven.yaml", "state_dir: state\ninventory: inventory.yaml\ncredentials: credentials.yaml\n" + extra)
-        return try ConfigurationLoader(rulesDirectoryOverride: repositoryRules, environment: [:]).load(path: main)
-    }
+    func load(_ extra: String) throws -> Configuration { try fixture.load(extra) }
 
-    func problems(_ extra: String) -> [String] {
-        do {
-            _ = try load(extra)
-            Issue.record("expected problems")
-            return []
-        } catch let error as DiagnosticError {
-            return error.diagnostics.map { "\($0.line):\($0.column) \($0.message)" }
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return []
-        }
-    }
+    func problems(_ extra: String) -> [String] { fixture.problems(extra, separator: " ") }
 
     @Test func withoutTheSectionTheRulesCategoriesApply() throws {
         let policy = try load("").verdict
