@@ -50,16 +50,14 @@ public actor AlertCenter {
     public func changeCommitted(
         device: Device, verdict: ChangeVerdict, events: [ChangeEvent], commit: String?, diff: String?, at time: Date
     ) async {
-        streaks.recordSuccess(subject: device.name).forEach { recovered($0, device: device, at: time) }
+        let recoveries = recoveries(of: device, at: time)
         await route(Alert.change(device: device, verdict: verdict, events: events, commit: commit, diff: diff, time: time))
-        // Recoveries queued above are routed too.
-        await flushQueued()
+        for recovery in recoveries { await route(recovery) }
     }
 
     /// A capture ended without a change (the device answered): ends its failure streaks.
     public func captureSucceeded(device: Device, at time: Date) async {
-        streaks.recordSuccess(subject: device.name).forEach { recovered($0, device: device, at: time) }
-        await flushQueued()
+        for recovery in recoveries(of: device, at: time) { await route(recovery) }
     }
 
     /// A capture failed with `code` (CaptureError's class); classes that alerts know start or extend a streak.
@@ -85,18 +83,12 @@ public actor AlertCenter {
 
     // MARK: Routing and delivery
 
-    private var queued: [Alert] = []
-
-    private func recovered(_ outcome: FailureStreak.Outcome, device: Device, at time: Date) {
-        if case .recovered(let failure, let count) = outcome {
-            queued.append(Alert.recovery(failure, device: device, count: count, time: time))
+    /// A success ends the device's failure streaks: one recovery alert for each (routes decide who hears it).
+    private func recoveries(of device: Device, at time: Date) -> [Alert] {
+        streaks.recordSuccess(subject: device.name).compactMap { outcome in
+            guard case .recovered(let failure, let count) = outcome else { return nil }
+            return Alert.recovery(failure, device: device, count: count, time: time)
         }
-    }
-
-    private func flushQueued() async {
-        let alerts = queued
-        queued = []
-        for alert in alerts { await route(alert) }
     }
 
     private func route(_ alert: Alert) async {
@@ -147,8 +139,7 @@ public actor AlertCenter {
             return .reject("no destination '\(destination)' in the configuration (removed since the alert was routed)")
         }
         let now = ContinuousClock.now
-        batcher.add(alerts[0], to: [destination], at: now)
-        for alert in alerts.dropFirst() { batcher.add(alert, to: [destination], at: now) }
+        for alert in alerts { batcher.add(alert, to: [destination], at: now) }
         guard let batch = batcher.flush(at: now).first(where: { $0.destination == destination }) else {
             return .reject("nothing to send")
         }

@@ -142,4 +142,36 @@ import Testing
             try await dispatcher.shutdown()
         }
     }
+
+    @Test func failureStreaksAlertOnceAtTheThresholdAndOnRecovery() async throws {
+        let directory = try TemporaryDirectory()
+        let journal = try await EventJournal.open(path: directory.path + "/journal.sqlite")
+        let settings = AlertSettings(
+            destinations: ["hook": AlertDestination(name: "hook", kind: .webhook(.init(url: Secret("http://127.0.0.1:9/"))))],
+            routes: [
+                AlertRoute(
+                    name: "down", failures: [.unreachable: .init(after: 2, recovery: true), .hostKeyChanged: .init()],
+                    destinations: ["hook"])
+            ])
+        let dispatcher = AlertDispatcher()
+        let center = AlertCenter(settings: settings, journal: journal, dispatcher: dispatcher, logger: Logger(label: "test"), wake: {})
+        let device = Device(name: "r1", host: "10.0.0.1", platform: "cisco_ios")
+        for _ in 0..<3 {
+            await center.captureFailed(device: device, code: "timeout", detail: "no answer", at: Date())
+        }
+        // A failure class alerts do not route on is no alert.
+        await center.captureFailed(device: device, code: "promptNotFound", detail: "odd prompt", at: Date())
+        await center.captureSucceeded(device: device, at: Date())
+        await center.captureFailed(device: device, code: "hostKeyChanged", detail: "SHA256:new", at: Date())
+
+        let alerts = try await journal.pendingItems(kind: OutboxKind.alert, key: "hook").map {
+            try $0.decodePayload(Alert.self)
+        }
+        #expect(alerts.map(\.kind) == [.failure, .recovery, .failure])
+        #expect(alerts.map(\.failure) == [.unreachable, .unreachable, .hostKeyChanged])
+        #expect(alerts.first?.consecutiveFailures == 2, "told once, when the streak reaches the threshold")
+        #expect(alerts[1].consecutiveFailures == 3)
+        try await dispatcher.shutdown()
+    }
 }
+
