@@ -47,8 +47,8 @@ public enum Daemon {
         let shipping: Shipping
         do {
             shipping = try await Shipping.start(
-                configuration: configuration, journal: journal, service: service, outbox: outbox,
-                coordinator: coordinator, logger: logger)
+                configuration: configuration, journal: journal, service: service, outbox: outbox, logger: logger)
+            await coordinator.setFollowUp(shipping.followUp)
         } catch {
             await service.shutdown()
             throw error
@@ -100,18 +100,16 @@ public enum Daemon {
             current.withLock { $0 = fresh }
             service.update(fresh)
             await coordinator.update(devices: fresh.devices)
-            await shipping.alerts?.update(fresh.alerts)
+            await shipping.alerts.update(fresh.alerts)
             await ingest.update(classifier: EventIngest.classifier(for: fresh, logger: logger))
             syslog.update(resolver: ingest.syslogResolver)
             return fresh
         }
         var services: [any Service] = [core]
         services.append(OutboxService(worker: outbox))  // after core: stops first, before the archive closes
-        if let alerts = shipping.alerts {
-            services.append(
-                OutboxWatch(
-                    outbox: outbox, alerts: alerts, devices: { current.withLock { $0.devices } }, logger: logger))
-        }
+        services.append(
+            OutboxWatch(
+                outbox: outbox, alerts: shipping.alerts, devices: { current.withLock { $0.devices } }, logger: logger))
         if let trapReceiver { services.append(TrapReceiverService(receiver: trapReceiver)) }
         services += [syslog, reloader]
         do {
@@ -146,10 +144,10 @@ public enum Daemon {
         do {
             try await group.run()
         } catch {
-            try? await shipping.dispatcher?.shutdown()
+            try? await shipping.dispatcher.shutdown()
             throw error
         }
-        try? await shipping.dispatcher?.shutdown()
+        try? await shipping.dispatcher.shutdown()
         let captures = await coordinator.counters
         let deliveries = await outbox.counters
         logger.notice(

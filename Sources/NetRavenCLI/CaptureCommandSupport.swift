@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NetRavenAgent
 import NetRavenCore
+import NetRavenJournal
 
 /// Shared by `backup` and `sweep`: run the captures, report them, push, and pick the exit status.
 enum CaptureCommandSupport {
@@ -31,6 +32,9 @@ enum CaptureCommandSupport {
         }
         progress.finish()
         let push = dryRun ? PushStatus.notConfigured : await service.push()
+        if !dryRun {
+            await ship(results, devices: devices, trigger: trigger, configuration: configuration, service: service)
+        }
         await service.shutdown()
         for line in report.summary(results, push: push, seconds: (ContinuousClock.now - started).seconds) {
             Output.line(line)
@@ -40,6 +44,39 @@ enum CaptureCommandSupport {
         }
         if case .failed = push {
             throw ExitCode(ExitStatus.partialFailure)
+        }
+    }
+}
+
+extension CaptureCommandSupport {
+    /// Uploads to S3 and alerts, as the daemon does after each capture: journaled in the outbox, then delivered by a
+    /// worker until nothing is due now. What fails waits in the outbox for the next run or the daemon
+    /// (`netraven outbox` lists it). Nothing to do when neither S3 nor alert destinations are configured.
+    static func ship(
+        _ results: [CaptureResult], devices: [Device], trigger: TriggerKind, configuration: Configuration,
+        service: CaptureService
+    ) async {
+        guard configuration.s3 != nil || !configuration.alerts.destinations.isEmpty else { return }
+        let logger = Logger(label: "netraven")
+        do {
+            let journal = try await EventJournal.open(path: service.layout.journal)
+            let outbox = OutboxWorker(
+                journal: journal, policy: configuration.settings.outbox.retry,
+                concurrency: configuration.settings.outbox.concurrency, logger: logger)
+            let shipping = try await Shipping.start(
+                configuration: configuration, journal: journal, service: service, outbox: outbox, logger: logger,
+                groupAlerts: false)
+            let byName = Dictionary(devices.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            for result in results {
+                guard let device = byName[result.device] else { continue }
+                await shipping.followUp.handle(.init(device: device, trigger: trigger, events: [], result: result))
+            }
+            try await outbox.start()
+            await outbox.waitUntilSettled()
+            await outbox.drain()
+            try? await shipping.dispatcher.shutdown()
+        } catch {
+            Output.error("netraven: uploads and alerts stay in the outbox for the next run: \(error)")
         }
     }
 }

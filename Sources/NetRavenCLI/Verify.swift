@@ -8,7 +8,7 @@ extension NetRavenCommand {
     /// Checks a bundle against its manifest and the Git archive.
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check an archive bundle against its manifest and the Git archive; report every mismatch.",
+            abstract: "Check an archive bundle (or, with --s3, the S3 copies) against the Git archive; report every mismatch.",
             discussion: """
                 Checks each member's size and sha256 against manifest.json, members missing from either side, and \
                 that the Git archive holds each file with that sha256 at the manifest's commit. One line per \

@@ -84,7 +84,7 @@ import Testing
         settings.prefix = "lab"
         let client = S3Client(settings: settings, credentials: credentials)
         try await client.createBucket()
-        try await CLITests().withLabAndConfig(devices: 2) { _, config, _ in
+        try await CLITests().withLabAndConfig(devices: 2) { lab, config, _ in
             let env = [
                 "LAB_PASSWORD": "admin", "AWS_ACCESS_KEY_ID": "AKIACLITEST",
                 "AWS_SECRET_ACCESS_KEY": "cli-test-secret-value",
@@ -122,6 +122,15 @@ import Testing
             #expect(Array(stored.body.prefix(2)) == [0x1f, 0x8b], "gzip magic")
             let missing = try netraven(["archive", "--config", config], environment: env)
             #expect(missing.status != 0, "neither --output nor --s3")
+
+            // With s3: configured, a backup uploads what it commits itself (no separate upload).
+            lab.device(named: "r2")?.applyChange(LabConfigChange(user: "jdoe", add: ["ntp server 10.9.9.9"]))
+            let backup2 = try netraven(["backup", "--config", config, "r2"], environment: env)
+            #expect(backup2.status == 0, "\(backup2.stderr)")
+            let after = try netraven(["verify", "--config", config, "--s3"], environment: env)
+            #expect(after.status == 0, "\(after.stdout)")
+            let latest = try await client.getObject(key: "lab/lab/r2/latest.cfg")
+            #expect(String(decoding: latest.body, as: UTF8.self).contains("ntp server 10.9.9.9"))
         }
         try await client.shutdown()
     }
