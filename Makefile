@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: all build bootstrap test demo bench clean deb
+.PHONY: all build bootstrap test demo bench soak fuzz clean deb
 
 all: build
 
@@ -27,10 +27,20 @@ demo: bootstrap
 # The Debian package from a release build with the Swift runtime linked in (docs/install.md); lands in .build/deb/.
 deb: bootstrap
 	./scripts/build-deb
+	./scripts/check-deb
 
-bench:
-	@echo "make bench: no benchmark harness yet (it arrives with the benchmarks issue, results in docs/benchmarks.md)" >&2
-	@exit 1
+# Benchmarks against peers on this machine (release build); appends to docs/benchmarks.md. QUICK=1: small sizes.
+bench: bootstrap
+	NETRAVEN_BENCH_QUICK=$(QUICK) ./scripts/bench/run
+
+# Fault tests too long for `make test` (docs/testing.md).
+soak: bootstrap
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	NETRAVEN_SOAK=1 $(SWIFT) test --skip-build $(BUILD_FLAGS) --filter Soak
+
+# libFuzzer targets (swiftc -sanitize=fuzzer), >= 1M inputs each, seed corpus in Fuzz/corpus (docs/testing.md).
+fuzz: bootstrap
+	./scripts/fuzz/run
 
 clean:
 	rm -rf .build .build-log.txt

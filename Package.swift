@@ -177,6 +177,14 @@ let package = Package(
         .executableTarget(name: "netraven", dependencies: ["NetRavenCLI"], swiftSettings: swiftSettings),
         // The device lab: simulated devices over SSH, independent of rules/ (so it tests them).
         .executableTarget(name: "netraven-lab", dependencies: ["NetRavenLab"], swiftSettings: swiftSettings),
+        // Load generators and measuring tools for `make bench` (scripts/bench); not shipped.
+        .executableTarget(
+            name: "netraven-bench",
+            dependencies: [
+                "NetRavenCore", "NetRavenSyslog", "NetRavenSNMP", "NetRavenGit", "NetRavenJournal", "NetRavenAgent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
         .target(
             name: "NetRavenLab",
             dependencies: [
