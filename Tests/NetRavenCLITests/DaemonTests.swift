@@ -158,6 +158,7 @@ import Testing
                 syslogTarget: LabNotifyTarget(host: "127.0.0.1", port: syslogSocket.port),
                 trapTarget: LabNotifyTarget(host: "127.0.0.1", port: trapSocket.port)))
         let directory = try TemporaryDirectory(prefix: "netraven-daemon")
+        let apiPort = try freeLoopbackPort()
         try await withStartedLab(lab) { endpoints in
             var inventory = "defaults:\n  credentials: lab\ndevices:\n"
             for device in endpoints.devices {
@@ -179,6 +180,7 @@ import Testing
                 syslog: {udp: "127.0.0.1:\(syslogSocket.port)"}
                 snmp: {listen: "127.0.0.1:\(trapSocket.port)", communities: [public]}
                 sweep: {enabled: false}
+                api: {listen: "127.0.0.1:\(apiPort)", metrics: open}
                 """)
             #expect(try netraven(["sweep", "--config", config]).status == 0)
             let daemon = try DaemonProcess(config: config, logPath: directory.path + "/daemon.log")
@@ -196,6 +198,16 @@ import Testing
             #expect(Set(r1Events.map(\.kind)) == [.syslog, .trap], "IOS sends CONFIG_I and ciscoConfigManEvent")
             #expect(r1Events.contains { $0.user == "jdoe" && $0.source == "10.1.1.5" })
             #expect(try await journal.events(device: "r4", limit: 10).contains { $0.event.user == "alice" })
+
+            // What Prometheus scrapes from the running daemon says the same: messages and traps received, events
+            // accepted, two changed captures, their event→commit latencies observed.
+            let scrape = try tool("curl", ["--silent", "--show-error", "--fail", "http://127.0.0.1:\(apiPort)/metrics"])
+            let samples = prometheusSamples(scrape.stdout)
+            #expect(samples[#"netraven_events_received_total{source="syslog",transport="udp"}"#] ?? 0 >= 2, "\(scrape.stdout)")
+            #expect(samples[#"netraven_events_received_total{source="snmp",transport="v2c"}"#] ?? 0 >= 1, "\(scrape.stdout)")
+            #expect(samples["netraven_events_accepted_total"] ?? 0 >= 3, "\(scrape.stdout)")
+            #expect(samples[#"netraven_captures_total{result="committed",class="none"}"#] ?? 0 >= 2, "\(scrape.stdout)")
+            #expect(samples["netraven_event_to_commit_seconds_count"] ?? 0 >= 2, "\(scrape.stdout)")
             #expect(daemon.signal(SIGTERM, waitForExit: true) == 0, "\(daemon.log)")
 
             // The archive: one commit per change, authored by the engineer, with the events in its trailers.
@@ -207,6 +219,18 @@ import Testing
             #expect(log.contains("Changed-From: 10.1.1.5"), "\(log)")
             #expect(log.components(separatedBy: "Event-Id:").count - 1 == 2, "the syslog line and the trap, in one commit")
         }
+    }
+
+    /// Prometheus text exposition as `series -> value` (comments skipped; labels kept as written).
+    func prometheusSamples(_ text: String) -> [String: Double] {
+        var samples: [String: Double] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+                continue
+            }
+            samples[String(line[..<space])] = value
+        }
+        return samples
     }
 
     /// The newest commit touching `path`: author and full message.
