@@ -17,8 +17,10 @@ struct WebRoutes: Sendable {
         }
         router.get("/devices/{name}") { request, context in
             let name = try context.parameters.require("name")
+            let canTrigger = access.session(request)?.session.scopes.contains(.trigger) ?? false
             return try await page(request) { user in
-                try await devicePage(name: name, revision: request.uri.queryParameters.get("rev"), user: user)
+                try await devicePage(
+                    name: name, revision: request.uri.queryParameters.get("rev"), user: user, canTrigger: canTrigger)
             }
         }
         router.post("/devices/{name}/capture") { request, context in
@@ -115,7 +117,9 @@ struct WebRoutes: Sendable {
         return HTML.page(title: "Devices", user: user, body: body)
     }
 
-    private func devicePage(name: String, revision: String?, user: String) async throws -> String {
+    /// `canTrigger`: the session's token has the `trigger` scope; a read-only session is not offered a button that
+    /// would only answer 403.
+    private func devicePage(name: String, revision: String?, user: String, canTrigger: Bool) async throws -> String {
         let detail = try await queries.detail(of: name)
         let device = try queries.device(named: name)
         let history = try await queries.versions(of: device, offset: 0, limit: 50).versions
@@ -136,12 +140,16 @@ struct WebRoutes: Sendable {
         }
         let jobs = Self.jobRows(detail.recentJobs)
         let view = detail.device
+        let captureForm =
+            canTrigger
+            ? "<form method=\"post\" action=\"\(link)/capture\"><button type=\"submit\">Capture now</button></form>"
+            : "<p class=\"muted\">Read-only session: capturing needs a token with the trigger scope.</p>"
         let body = """
             <h1>\(HTML.escape(view.name))</h1>
             <p>\(HTML.escape(view.platform)) · group \(HTML.escape(view.group))
             · \(HTML.escape(detail.host)):\(detail.port)
             · state <strong>\(HTML.escape(view.state))</strong> · verdict \(Self.verdict(view.lastVerdict))</p>
-            <form method="post" action="\(link)/capture"><button type="submit">Capture now</button></form>
+            \(captureForm)
             <h2>History</h2>
             <table id="history"><thead><tr><th>Commit</th><th>Date</th><th>Trigger</th><th>Changed by</th>
             <th>Summary</th></tr></thead><tbody>\(versionRows)</tbody></table>

@@ -77,6 +77,30 @@ import Testing
         }
     }
 
+    @Test func onlySessionsThatMayTriggerAreOfferedCaptureNow() async throws {
+        let closed = try BoundClosedPort()
+        try await withAPIServer(devices: unreachableDevices(["r1"], port: closed.port)) { server in
+            func session(_ token: String) async throws -> String {
+                let login = try await curl(server.base + "/login", ["--data-urlencode", "token=\(token)"])
+                return try #require(login.header("Set-Cookie")?.split(separator: ";").first.map(String.init))
+            }
+            let reader = try await session(TestTokens.read)
+            let readOnlyPage = try await curl(server.base + "/devices/r1", ["-H", "Cookie: \(reader)"])
+            #expect(readOnlyPage.status == 200)
+            #expect(!readOnlyPage.body.contains("Capture now"), "a read-only session gets no button that would fail")
+            #expect(readOnlyPage.body.contains("Read-only session"))
+            let refused = try await curl(server.base + "/devices/r1/capture", ["-X", "POST", "-H", "Cookie: \(reader)"])
+            #expect(refused.status == 403, "the server still refuses it")
+
+            let operatorSession = try await session(TestTokens.trigger)
+            let operatorPage = try await curl(server.base + "/devices/r1", ["-H", "Cookie: \(operatorSession)"])
+            #expect(operatorPage.body.contains("action=\"/devices/r1/capture\"><button type=\"submit\">Capture now"))
+            let accepted = try await curl(
+                server.base + "/devices/r1/capture", ["-X", "POST", "-H", "Cookie: \(operatorSession)"])
+            #expect(accepted.status == 303, "a capture was queued and the browser goes back to the device page")
+        }
+    }
+
     @Test func headlessChromiumRendersTheDevicesAndADevicePage() async throws {
         let closed = try BoundClosedPort()
         try await withAPIServer(devices: unreachableDevices(["r1", "r2"], port: closed.port)) { server in
