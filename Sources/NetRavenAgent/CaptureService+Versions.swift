@@ -11,7 +11,8 @@ extension CaptureService {
                 metadata: ["objects": "\(pack.packedObjects)", "pack": "\(pack.packName ?? "")"])
         }
         if let failure = outcome.packFailure {
-            logger.warning("archive could not pack its loose objects; they stay loose", metadata: ["reason": "\(failure)"])
+            logger.warning(
+                "archive could not pack its loose objects; they stay loose", metadata: ["reason": "\(failure)"])
         }
     }
 }

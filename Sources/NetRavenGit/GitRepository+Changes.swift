@@ -17,14 +17,7 @@ extension GitRepository {
         var headID = git_commit_id(head.pointer).pointee
         let headHex = hex(headID)
         if base == headHex { return headHex }
-        var walkPointer: OpaquePointer?
-        var result = git_revwalk_new(&walkPointer, repo)
-        guard result == 0, let walk = walkPointer else { throw ArchiveError.git(.notFound, "cannot walk history", result) }
-        defer { git_revwalk_free(walk) }
-        result = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue)
-        guard result == 0 else { throw ArchiveError.git(.notFound, "cannot sort history", result) }
-        result = git_revwalk_push(walk, &headID)
-        guard result == 0 else { throw ArchiveError.git(.notFound, "cannot walk from HEAD", result) }
+        var hidden: git_oid?
         if let base {
             var baseID = git_oid()
             guard base.utf8.count == 40, git_oid_fromstr(&baseID, base) == 0,
@@ -32,22 +25,12 @@ extension GitRepository {
             else {
                 throw ArchiveError(.invalidRevision, "\(base) is not an ancestor of HEAD \(headHex)")
             }
-            result = git_revwalk_hide(walk, &baseID)
-            guard result == 0 else { throw ArchiveError.git(.notFound, "cannot hide \(base) from the walk", result) }
+            hidden = baseID
         }
         var batch: [ArchiveChange] = []
         batch.reserveCapacity(batchSize)
-        var oid = git_oid()
-        while true {
-            result = git_revwalk_next(&oid, walk)
-            if result == GIT_ITEROVER.rawValue { break }
-            guard result == 0 else { throw ArchiveError.git(.notFound, "history walk failed", result) }
-            var commitPointer: OpaquePointer?
-            result = git_commit_lookup(&commitPointer, repo, &oid)
-            guard result == 0, let commitPointer else {
-                throw ArchiveError.git(.notFound, "cannot load commit \(hex(oid))", result)
-            }
-            let commit = GitHandle(commitPointer, release: git_commit_free)
+        try walk(from: head, sorting: GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue, hiding: hidden) {
+            commit in
             let newTree = try tree(of: commit)
             let oldTree = try parent(of: commit).map { try tree(of: $0) }
             var paths: [String] = []
@@ -57,6 +40,7 @@ extension GitRepository {
                 try visit(batch)
                 batch.removeAll(keepingCapacity: true)
             }
+            return true
         }
         if !batch.isEmpty { try visit(batch) }
         return headHex
@@ -95,10 +79,13 @@ extension GitRepository {
                     continue
                 }
                 let name = String(cString: git_tree_entry_name(oldEntry))
-                if git_tree_entry_type(oldEntry) == GIT_OBJECT_TREE && git_tree_entry_type(newEntry) == GIT_OBJECT_TREE {
+                let bothTrees = git_tree_entry_type(oldEntry) == GIT_OBJECT_TREE
+                    && git_tree_entry_type(newEntry) == GIT_OBJECT_TREE
+                if bothTrees {
                     let oldTree = try subtree(oldEntry, path: prefix + name)
                     let newTree = try subtree(newEntry, path: prefix + name)
-                    try changedPaths(old: oldTree.pointer, new: newTree.pointer, prefix: prefix + name + "/", into: &paths)
+                    try changedPaths(
+                        old: oldTree.pointer, new: newTree.pointer, prefix: prefix + name + "/", into: &paths)
                 } else {
                     // Same name, and at least one side a file (the other side, when a tree, sorts elsewhere).
                     paths.append(prefix + name)

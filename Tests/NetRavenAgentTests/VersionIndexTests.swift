@@ -11,7 +11,8 @@ import Testing
     private let paths = ["core/r1.cfg", "core/r1.facts.json", "core/r2.cfg", "edge/e1.cfg"]
 
     private func signature(_ seconds: Int) -> ArchiveSignature {
-        ArchiveSignature(name: "NetRaven", email: "netraven@example.net", date: Date(timeIntervalSince1970: Double(seconds)))
+        ArchiveSignature(
+            name: "NetRaven", email: "netraven@example.net", date: Date(timeIntervalSince1970: Double(seconds)))
     }
 
     /// Commits a change to `files` with trailers, like a capture does.

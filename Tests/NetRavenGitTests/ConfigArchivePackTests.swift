@@ -21,7 +21,9 @@ import Testing
             var packed = 0
             for version in 1...12 {
                 let outcome = try #require(
-                    try await archive.commit(["core/r\(version % 3).cfg": "r \(version)\n", "edge/x.cfg": "v\(version)\n"]))
+                    try await archive.commit([
+                        "core/r\(version % 3).cfg": "r \(version)\n", "edge/x.cfg": "v\(version)\n",
+                    ]))
                 #expect(outcome.packFailure == nil)
                 packed += outcome.pack?.packedObjects ?? 0
             }
@@ -47,7 +49,8 @@ import Testing
             let archive = try ConfigArchive(path: path, autoPackThreshold: 0)
             for version in 1...5 { try await archive.commit(["core/r1.cfg": "version \(version)\n"]) }
             let before = try objectCounts(path)
-            #expect(before.loose == 5 * 3 && before.packed == 0)
+            // Each commit writes a blob, two trees and the commit.
+            #expect(before.loose == 5 * 4 && before.packed == 0)
 
             let result = try await archive.packLooseObjects()
             #expect(result.packedObjects == before.loose)
@@ -60,7 +63,8 @@ import Testing
             let last = try #require(try await archive.commit(["core/r2.cfg": "new\n"]))
             let remotePath = "\(directory)/remote.git"
             try makeBareRemote(at: remotePath)
-            let pushed = try await archive.push(PushRemote(url: "file://\(remotePath)", hostKeyPolicy: .insecureAcceptAny))
+            let remote = PushRemote(url: "file://\(remotePath)", hostKeyPolicy: .insecureAcceptAny)
+            let pushed = try await archive.push(remote)
             #expect(pushed.pushedCommit == last.commit.id)
             #expect(try git("--git-dir=\(remotePath)", "show", "main~1:core/r1.cfg") == "version 5")
             #expect(try git("--git-dir=\(remotePath)", "rev-list", "--count", "main") == "6")
