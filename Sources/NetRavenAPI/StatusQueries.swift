@@ -54,9 +54,9 @@ struct StatusQueries: Sendable {
 
     func versions(of device: Device, offset: Int, limit: Int) async throws -> APIModels.VersionPage {
         let path = try archivePath(of: device)
-        // The archive walks history newest first; one more than the page tells whether another page follows.
+        // The version index lists newest first; one more than the page tells whether another page follows.
         let commits = try await archiveCall {
-            try await backend.service.archive.history(path: path, limit: offset + limit + 1)
+            try await backend.service.versions.history(path: path, limit: offset + limit + 1)
         }
         let page = commits.dropFirst(offset).prefix(limit)
         return APIModels.VersionPage(

@@ -30,9 +30,11 @@ public final class CaptureService: Sendable {
     private let current: Mutex<Configuration>
     public let layout: ArchiveLayout
     public let archive: ConfigArchive
+    /// The per-device version index in the journal; every commit this service makes is recorded in it.
+    public let versions: VersionIndex
     private let collector: DeviceCollector
     private let pool: SSHWorkerPool
-    private let logger: Logger
+    let logger: Logger
 
     public init(configuration: Configuration, logger: Logger) throws {
         current = Mutex(configuration)
@@ -49,6 +51,7 @@ public final class CaptureService: Sendable {
         } catch {
             throw CaptureError(.archive, "cannot open the archive: \(error)")
         }
+        versions = VersionIndex(archive: archive, journalPath: layout.journal, logger: logger)
         let settings = configuration.settings
         pool = SSHWorkerPool(maxConcurrentSessions: settings.collection.concurrency)
         collector = DeviceCollector(
@@ -204,6 +207,7 @@ public final class CaptureService: Sendable {
             throw CaptureError(.archive, "commit failed: \(error)")
         }
         guard let outcome else { return (.unchanged, nil, nil) }
+        await recordVersion(outcome)
         let configStat = outcome.changedFiles.first { $0.path == files[0].path }
         let changed = CaptureResult.Outcome.changed(
             commit: outcome.commit.shortID, insertions: configStat?.insertions ?? 0, deletions: configStat?.deletions ?? 0,

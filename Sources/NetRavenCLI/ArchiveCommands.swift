@@ -27,6 +27,11 @@ struct ArchiveAccess {
         }
     }
 
+    /// The version index in the journal next to the archive (caught up from Git on each read).
+    var versions: VersionIndex {
+        VersionIndex(archive: archive, journalPath: layout.journal, logger: Logger(label: "netraven"))
+    }
+
     func path(of name: String) throws -> (Device, String) {
         guard let device = configuration.device(named: name) else {
             Output.error("netraven: no device named \(name) in the inventory")
@@ -79,7 +84,7 @@ extension NetRavenCommand {
         func run() async throws {
             let access = try ArchiveAccess(global: global)
             let (_, path) = try access.path(of: device)
-            let commits = try await access.use { try await access.archive.history(path: path, limit: limit) }
+            let commits = try await access.use { try await access.versions.history(path: path, limit: limit) }
             let formatter = ISO8601DateFormatter()
             for commit in commits {
                 let trigger = commit.trailer("Trigger") ?? "-"
@@ -116,7 +121,7 @@ extension NetRavenCommand {
             let text = try await access.use { () async throws -> String in
                 switch revisions.count {
                 case 0:
-                    let last = try await access.archive.history(path: path, limit: 2)
+                    let last = try await access.versions.history(path: path, limit: 2)
                     guard let newest = last.first else { return "" }
                     return try await access.archive.diff(path: path, from: last.count > 1 ? last[1].id : nil, to: newest.id)
                 case 1:

@@ -23,6 +23,7 @@ public struct NetRavenCommand: AsyncParsableCommand {
             Archive.self, Verify.self,
             Retention.self, Upload.self,
             Token.self,
+            Reindex.self,
         ]
     )
 

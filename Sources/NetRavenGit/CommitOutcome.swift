@@ -4,11 +4,17 @@ public struct CommitOutcome: Sendable, Equatable {
     public var commit: ArchiveCommit
     /// Per-file line statistics against the previous HEAD, sorted by path.
     public var changedFiles: [FileStat]
+    /// The automatic pack this commit triggered (loose objects over the archive's threshold), if any.
+    public var pack: PackResult?
+    /// Why that automatic pack failed (the commit stands; the objects stay loose and are packed next time).
+    public var packFailure: String?
 
     /// Creates an outcome.
-    public init(commit: ArchiveCommit, changedFiles: [FileStat]) {
+    public init(commit: ArchiveCommit, changedFiles: [FileStat], pack: PackResult? = nil, packFailure: String? = nil) {
         self.commit = commit
         self.changedFiles = changedFiles
+        self.pack = pack
+        self.packFailure = packFailure
     }
 }
 

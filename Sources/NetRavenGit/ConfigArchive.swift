@@ -15,19 +15,32 @@ public final class ConfigArchive: Sendable {
     private let pool: NIOThreadPool
     private let repository: GitRepository
 
+    /// Loose objects that trigger packing after a commit (`git gc --auto`'s `gc.auto`); 0 = never pack.
+    public let autoPackThreshold: Int
+
+    /// `git gc --auto`'s default: 6,700 loose objects (≈1,700 capture commits).
+    public static let defaultAutoPackThreshold = 6_700
+
     /// Opens the repository at `path`, creating a bare repository (initial branch `main`) when `path` is missing or
     /// an empty directory. Blocks briefly while the archive's thread opens the repository.
-    public init(path: String) throws {
+    /// After a commit, once `autoPackThreshold` loose objects or more are stored, they are packed (0 = never).
+    public init(path: String, autoPackThreshold: Int = ConfigArchive.defaultAutoPackThreshold) throws {
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
         do {
-            repository = try Self.runAndWait(on: pool) { try GitRepository(path: path) }
+            repository = try Self.runAndWait(on: pool) {
+                let repository = try GitRepository(path: path)
+                // Counted once here so the first commit is not the one that pays for reading `objects/`.
+                if autoPackThreshold > 0 { try repository.countLooseObjects() }
+                return repository
+            }
         } catch {
             pool.shutdownGracefully { _ in }
             throw error
         }
         self.path = path
         self.pool = pool
+        self.autoPackThreshold = max(0, autoPackThreshold)
     }
 
     deinit {
@@ -56,7 +69,19 @@ public final class ConfigArchive: Sendable {
         author: ArchiveSignature,
         committer: ArchiveSignature
     ) async throws -> CommitOutcome? {
-        try await run { try $0.commit(files: files, message: message, author: author, committer: committer) }
+        let threshold = autoPackThreshold
+        return try await run { repository in
+            guard var outcome = try repository.commit(
+                files: files, message: message, author: author, committer: committer)
+            else { return nil }
+            // The commit is made: a failed pack leaves the objects loose (still valid) and is reported, not thrown.
+            do {
+                outcome.pack = try repository.packIfNeeded(threshold: threshold)
+            } catch {
+                outcome.packFailure = "\(error)"
+            }
+            return outcome
+        }
     }
 
     /// Contents of `path` at `revision` (anything `git rev-parse` accepts: `HEAD~2`, short ids; HEAD when nil).
@@ -115,7 +140,7 @@ public final class ConfigArchive: Sendable {
 
     // MARK: - Thread confinement
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable (GitRepository) throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable (GitRepository) throws -> T) async throws -> T {
         let repository = self.repository
         do {
             return try await pool.runIfActive { try body(repository) }

@@ -29,6 +29,7 @@ extension GitRepository {
                 throw ArchiveError.git(.commitFailed, "cannot write blob for \(path.string)", result)
             }
             try root.insert(path.components[...], blob: oid, fullPath: path.string)
+            looseObjectCount? += 1
         }
 
         let parent = try headCommit()
@@ -62,6 +63,7 @@ extension GitRepository {
                 newTree.pointer, buffer.count, buffer.baseAddress)
         }
         guard result == 0 else { throw ArchiveError.git(.commitFailed, "cannot create commit", result) }
+        looseObjectCount? += 1
 
         var commitObject: OpaquePointer?
         result = git_commit_lookup(&commitObject, repo, &commitID)
@@ -141,6 +143,7 @@ extension GitRepository {
         var treeID = git_oid()
         result = git_treebuilder_write(&treeID, builder)
         guard result == 0 else { throw ArchiveError.git(.commitFailed, "cannot write tree \(prefix)", result) }
+        looseObjectCount? += 1
         return treeID
     }
 

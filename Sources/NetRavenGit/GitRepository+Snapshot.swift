@@ -6,6 +6,14 @@ extension GitRepository {
     /// false. Nothing happens when HEAD is unborn.
     func walkFromHead(_ visit: (GitHandle) throws -> Bool) throws {
         guard let head = try headCommit() else { return }
+        try walk(from: head, sorting: GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue, hiding: nil, visit)
+    }
+
+    /// Visits the commits reachable from `head` and not from `hidden`, in `sorting` order, until `visit` returns
+    /// false.
+    func walk(from head: GitHandle, sorting: UInt32, hiding hidden: git_oid?, _ visit: (GitHandle) throws -> Bool)
+        throws
+    {
         let repo = try repository()
         var walkPointer: OpaquePointer?
         var result = git_revwalk_new(&walkPointer, repo)
@@ -13,10 +21,16 @@ extension GitRepository {
             throw ArchiveError.git(.notFound, "cannot walk history", result)
         }
         defer { git_revwalk_free(walk) }
-        result = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+        result = git_revwalk_sorting(walk, sorting)
         guard result == 0 else { throw ArchiveError.git(.notFound, "cannot sort history", result) }
         result = git_revwalk_push(walk, git_commit_id(head.pointer))
         guard result == 0 else { throw ArchiveError.git(.notFound, "cannot walk from HEAD", result) }
+        if var hidden {
+            result = git_revwalk_hide(walk, &hidden)
+            guard result == 0 else {
+                throw ArchiveError.git(.notFound, "cannot hide \(hex(hidden)) from the walk", result)
+            }
+        }
 
         var oid = git_oid()
         while true {

@@ -9,6 +9,9 @@ internal import Foundation
 final class GitRepository: @unchecked Sendable {
     private var handle: GitHandle?
     let path: String
+    /// Loose objects in the object store: counted at open and after each pack, plus what each commit writes
+    /// (see GitRepository+Pack.swift); nil until first counted.
+    var looseObjectCount: Int?
 
     /// Opens the repository at `path`, or creates a bare one with initial branch `main` when `path` does not exist or
     /// is an empty directory.

@@ -63,6 +63,7 @@ enum JournalSchema {
         }
         // Later migrations (v2, ...) go before this line; the outbox's is registered last.
         registerOutbox(in: &migrator)
+        registerVersionIndex(in: &migrator)
         return migrator
     }()
 }
