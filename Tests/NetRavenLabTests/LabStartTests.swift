@@ -25,14 +25,30 @@ import Testing
         let lab = try Lab(configuration: configuration)
         await #expect(throws: LabError.self) { _ = try await lab.start() }
         // The kernel may finish releasing a closed listener a moment after the event loop reports it closed (seen
-        // only under the full suite's load): poll with a generous deadline; a leaked listener never frees the port.
-        let deadline = ContinuousClock.now + .seconds(30)
-        var released = canBind(host: host, port: first)
+        // only under the full suite's load): poll with a generous deadline; a leaked listener never goes away.
+        // The kernel's own table of listening sockets is asked, not a bind attempt: under load another process may
+        // bind the freed port on the wildcard address, which says nothing about the lab's listener.
+        let deadline = ContinuousClock.now + .seconds(60)
+        var released = !isListening(host: host, port: first)
         while !released && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
-            released = canBind(host: host, port: first)
+            released = !isListening(host: host, port: first)
         }
         #expect(released, "the first device's listener must be closed after the failed start")
+    }
+}
+
+/// Whether a TCP socket listens on exactly `host`:`port` (an IPv4 address), from /proc/net/tcp: local address as
+/// little-endian hex `AABBCCDD:PPPP`, state `0A` = LISTEN.
+private func isListening(host: String, port: Int) -> Bool {
+    let octets = host.split(separator: ".").compactMap { UInt8($0) }
+    guard octets.count == 4, let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else {
+        return false
+    }
+    let address = octets.reversed().map { String(format: "%02X", $0) }.joined() + String(format: ":%04X", port)
+    return table.split(separator: "\n").dropFirst().contains { line in
+        let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+        return columns.count > 3 && columns[1] == address && columns[3] == "0A"
     }
 }
 
