@@ -9,5 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Load generators and measuring tools for `make bench` (not shipped).",
         subcommands: [
             MachineCommand.self,
+            SendSyslogCommand.self,
+            SendTrapsCommand.self,
         ])
 }
