@@ -31,7 +31,10 @@ struct SendTrapsCommand: AsyncParsableCommand {
 
     static let userName = "bench"
 
-    static func engineID(device index: Int) -> [UInt8] { [0x80, 0x00, 0x1F, 0x88, 0x04] + Array("bench-\(index + 1)".utf8) }
+    /// net-snmp's enterprise (8072), format 4 (text), then the device's name.
+    static func engineID(device index: Int) -> [UInt8] {
+        [0x80, 0x00, 0x1F, 0x88, 0x04] + Array("bench-\(index + 1)".utf8)
+    }
 
     func validate() throws {
         guard devices >= 1, devices <= 250 else { throw ValidationError("--devices must be 1...250") }
@@ -47,7 +50,8 @@ struct SendTrapsCommand: AsyncParsableCommand {
                 let hex = Self.engineID(device: index).map { String(format: "%02x", $0) }.joined()
                 return ["name": device.name, "address": device.address, "platform": device.platform, "engine_id": hex]
             }
-            let data = try JSONSerialization.data(withJSONObject: ["devices": list, "user": Self.userName], options: [.sortedKeys])
+            let description: [String: Any] = ["devices": list, "user": Self.userName]
+            let data = try JSONSerialization.data(withJSONObject: description, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
             return
         }
@@ -65,7 +69,8 @@ struct SendTrapsCommand: AsyncParsableCommand {
                     SNMPUser(
                         name: Self.userName, authProtocol: .sha,
                         authSecret: Secret(environment["NETRAVEN_BENCH_AUTH"] ?? "bench-auth-pass"),
-                        privacyProtocol: .aes, privacySecret: Secret(environment["NETRAVEN_BENCH_PRIV"] ?? "bench-priv-pass"),
+                        privacyProtocol: .aes,
+                        privacySecret: Secret(environment["NETRAVEN_BENCH_PRIV"] ?? "bench-priv-pass"),
                         engineID: Self.engineID(device: index)))
             }
             return try TrapSender(
@@ -84,7 +89,8 @@ struct SendTrapsCommand: AsyncParsableCommand {
         }
         let changes = (0..<count).reduce(0) { $0 + (cycle[$1 % cycle.count].isChange ? 1 : 0) }
         let report: [String: Any] = [
-            "sent": count, "changes": changes, "noise": count - changes, "seconds": seconds, "version": version.rawValue,
+            "sent": count, "changes": changes, "noise": count - changes, "seconds": seconds,
+            "version": version.rawValue,
             "offered_rate": rate, "achieved_rate": Double(count) / max(seconds, 1e-9),
             "send_errors": failures.count, "first_error": failures.first ?? "",
         ]

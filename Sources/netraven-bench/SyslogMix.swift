@@ -24,7 +24,8 @@ struct SyslogMix {
             "<189>4712: *Nov 21 10:00:01.456: %PARSER-5-CFGLOG_LOGGEDCMD: User:jdoe  logged command:ip domain-name lab",
         ],
         "cisco_nxos": [
-            "<189>: 2026 Nov 21 10:00:00 UTC: %VSHD-5-VSHD_SYSLOG_CONFIG_I: Configured from vty by jdoe on 10.1.1.5@pts/0"
+            "<189>: 2026 Nov 21 10:00:00 UTC: %VSHD-5-VSHD_SYSLOG_CONFIG_I: Configured from vty by jdoe on "
+                + "10.1.1.5@pts/0"
         ],
         "arista_eos": [
             "<165>Nov 21 10:00:00 r1 ConfigAgent: %SYS-5-CONFIG_I: Configured from console by jdoe on vty1 (10.1.1.5)"
@@ -93,7 +94,8 @@ struct SyslogMix {
             for line in Self.noise[platform] ?? [] where try Self.classify(line, platform: platform, rules: rules) {
                 throw ValidationError("noise line is a change for \(platform) by the rules: \(line)")
             }
-            for line in Self.labChanges[platform] ?? [] where try !Self.classify(line, platform: platform, rules: rules) {
+            for line in Self.labChanges[platform] ?? []
+            where try !Self.classify(line, platform: platform, rules: rules) {
                 throw ValidationError("lab change line is not a change for \(platform) by the rules: \(line)")
             }
         }

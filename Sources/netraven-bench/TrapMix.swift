@@ -58,7 +58,8 @@ struct TrapMix {
             } else {
                 let device = noiseCount % devices.devices.count
                 let fixture = noise[(noiseCount / devices.devices.count) % noise.count]
-                traps.append(Trap(device: device, trapOID: fixture.trapOID, varbinds: fixture.varbinds, isChange: false))
+                traps.append(
+                    Trap(device: device, trapOID: fixture.trapOID, varbinds: fixture.varbinds, isChange: false))
                 noiseCount += 1
             }
         }

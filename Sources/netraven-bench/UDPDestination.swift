@@ -11,7 +11,8 @@ struct UDPDestination {
         let parts = text.split(separator: ":")
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        guard parts.count == 2, let port = UInt16(parts[1]), inet_pton(AF_INET, String(parts[0]), &address.sin_addr) == 1
+        guard parts.count == 2, let port = UInt16(parts[1]),
+            inet_pton(AF_INET, String(parts[0]), &address.sin_addr) == 1
         else { throw ValidationError("target must be IPV4:PORT, found '\(text)'") }
         address.sin_port = port.bigEndian
         self.address = address
@@ -30,7 +31,9 @@ struct UDPDestination {
         }
         var destination = address
         let bound = withUnsafePointer(to: &source) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         let connected = withUnsafePointer(to: &destination) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
