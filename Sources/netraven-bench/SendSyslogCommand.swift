@@ -23,9 +23,7 @@ struct SendSyslogCommand: AsyncParsableCommand {
     var inventory: String?
 
     func validate() throws {
-        guard devices >= 1, devices <= 250 else { throw ValidationError("--devices must be 1...250") }
-        guard changePercent > 0, changePercent <= 50 else { throw ValidationError("--change-percent must be 0...50") }
-        guard count >= 0, rate >= 0 else { throw ValidationError("--count and --rate must not be negative") }
+        try BenchDevices.validate(devices: devices, changePercent: changePercent, count: count, rate: rate)
     }
 
     func run() async throws {

@@ -100,26 +100,15 @@ struct SyslogMix {
             }
         }
         changeLines = changes.mapValues(\.count)
-        let stride = max(1, Int((1 / changeShare).rounded()))
-        var messages: [Message] = []
-        var changeCount = 0
-        var noiseCount = 0
-        for index in 0..<length {
-            if index % stride == stride / 2 {
-                let device = changeCount % devices.devices.count
-                let lines = changes[devices.devices[device].platform] ?? []
-                let line = lines[(changeCount / devices.devices.count) % lines.count]
-                messages.append(Message(device: device, bytes: Array(line.utf8), isChange: true))
-                changeCount += 1
-            } else {
-                let device = noiseCount % devices.devices.count
-                let lines = Self.noise[devices.devices[device].platform] ?? []
-                let line = lines[(noiseCount / devices.devices.count) % lines.count]
-                messages.append(Message(device: device, bytes: Array(line.utf8), isChange: false))
-                noiseCount += 1
+        func message(_ table: [String: [String]], isChange: Bool) -> (Int, Int) -> Message {
+            { device, round in
+                let lines = table[devices.devices[device].platform] ?? []
+                return Message(device: device, bytes: Array(lines[round % lines.count].utf8), isChange: isChange)
             }
         }
-        cycle = messages
+        cycle = devices.schedule(
+            length: length, changeShare: changeShare, change: message(changes, isChange: true),
+            noise: message(Self.noise, isChange: false))
     }
 
     private static func classify(_ line: String, platform: String, rules: SyslogRuleBook) throws -> Bool {

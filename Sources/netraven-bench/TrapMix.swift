@@ -44,25 +44,16 @@ struct TrapMix {
         }
         let noise = fixtures.filter { !$0.expected.change }
         guard !noise.isEmpty else { throw ValidationError("no non-change trap fixture in \(rulesDirectory)") }
-        let stride = max(1, Int((1 / changeShare).rounded()))
-        var traps: [Trap] = []
-        var changeCount = 0
-        var noiseCount = 0
-        for index in 0..<length {
-            if index % stride == stride / 2 {
-                let device = changeCount % devices.devices.count
+        cycle = devices.schedule(
+            length: length, changeShare: changeShare,
+            change: { device, round in
                 let candidates = changes[devices.devices[device].platform] ?? []
-                let fixture = candidates[(changeCount / devices.devices.count) % candidates.count]
-                traps.append(Trap(device: device, trapOID: fixture.trapOID, varbinds: fixture.varbinds, isChange: true))
-                changeCount += 1
-            } else {
-                let device = noiseCount % devices.devices.count
-                let fixture = noise[(noiseCount / devices.devices.count) % noise.count]
-                traps.append(
-                    Trap(device: device, trapOID: fixture.trapOID, varbinds: fixture.varbinds, isChange: false))
-                noiseCount += 1
-            }
-        }
-        cycle = traps
+                let fixture = candidates[round % candidates.count]
+                return Trap(device: device, trapOID: fixture.trapOID, varbinds: fixture.varbinds, isChange: true)
+            },
+            noise: { device, round in
+                let fixture = noise[round % noise.count]
+                return Trap(device: device, trapOID: fixture.trapOID, varbinds: fixture.varbinds, isChange: false)
+            })
     }
 }

@@ -158,30 +158,25 @@ def main():
         peer = median(rates[(side, version)])
         return median(rates[("ours", version)]) / peer if peer else None
 
+    labels = {"v2c": "v2c", "v3": "v3 authPriv (SHA/AES)"}
+    log_peer = f"{peer_version} -Lf file (log only)"
+    handler_peer = f"{peer_version} traphandle (shell script appending to a file)"
+    # (measure, unit, ours, peer, peer values, target, target met) per version, in report order.
+    kinds = [
+        ("zero-loss rate, {}, vs log-only", "traps/s", rates, "log", log_peer, "≥ snmptrapd's log-only rate", 1.0),
+        ("zero-loss rate, {}, vs traphandle per trap", "traps/s", rates, "handler", handler_peer,
+         "≥ 20× the traphandle setup", 20.0),
+        ("CPU per trap at a fixed rate, {}", "µs/trap", cpu, "log", log_peer, None, None),
+    ]
     rows = []
-    for version in versions:
-        label = "v2c" if version == "v2c" else "v3 authPriv (SHA/AES)"
-        rows.append({
-            "measure": f"zero-loss rate, {label}, vs log-only", "unit": "traps/s", "better": "higher",
-            "ours": rates[("ours", version)], "peer": f"{peer_version} -Lf file (log only)",
-            "peer_values": rates[("log", version)], "target": "≥ snmptrapd's log-only rate",
-            "target_met": (ratio("log", version) or 0) >= 1.0,
-        })
-    for version in versions:
-        label = "v2c" if version == "v2c" else "v3 authPriv (SHA/AES)"
-        rows.append({
-            "measure": f"zero-loss rate, {label}, vs traphandle per trap", "unit": "traps/s", "better": "higher",
-            "ours": rates[("ours", version)], "peer": f"{peer_version} traphandle (shell script appending to a file)",
-            "peer_values": rates[("handler", version)], "target": "≥ 20× the traphandle setup",
-            "target_met": (ratio("handler", version) or 0) >= 20.0,
-        })
-    for version in versions:
-        label = "v2c" if version == "v2c" else "v3 authPriv (SHA/AES)"
-        rows.append({
-            "measure": f"CPU per trap at a fixed rate, {label}", "unit": "µs/trap", "better": "lower",
-            "ours": cpu[("ours", version)], "peer": f"{peer_version} -Lf file (log only)",
-            "peer_values": cpu[("log", version)], "target": None, "target_met": None,
-        })
+    for measure, unit, table, side, peer, target, factor in kinds:
+        for version in versions:
+            rows.append({
+                "measure": measure.format(labels[version]), "unit": unit,
+                "better": "higher" if unit == "traps/s" else "lower",
+                "ours": table[("ours", version)], "peer": peer, "peer_values": table[(side, version)],
+                "target": target, "target_met": None if factor is None else (ratio(side, version) or 0) >= factor,
+            })
     notes = [
         f"Traps: netraven-bench send-traps through net-snmp (NetRavenSNMP.TrapSender), {DEVICES} devices each "
         f"sending from its own 127.0.1.x address (v3: its own engine id, user bench, SHA + AES-128), "
