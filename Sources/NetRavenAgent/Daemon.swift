@@ -111,7 +111,9 @@ public enum Daemon {
             OutboxWatch(
                 outbox: outbox, alerts: shipping.alerts, devices: { current.withLock { $0.devices } }, logger: logger))
         if let trapReceiver { services.append(TrapReceiverService(receiver: trapReceiver)) }
-        services += [syslog, reloader]
+        // A listener with no port returns at once, which the group would take for a failure (trap-only daemon).
+        if !syslog.ports.isEmpty { services.append(syslog) }
+        services.append(reloader)
         do {
             // Services from outside the agent (the HTTP API) read through the daemon's own objects.
             services += try extraServices(

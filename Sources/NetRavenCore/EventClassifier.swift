@@ -24,6 +24,9 @@ public struct EventClassifier: Sendable {
     let trapResolver: EventSourceResolver
     let platforms: [String: String]
     let syslogRules: SyslogRuleBook
+    /// The syslog rules that apply to each inventory platform, in book order: a message from a known device is
+    /// matched only against these instead of filtering every rule of every vendor per message.
+    let syslogRulesByPlatform: [String: SyslogRuleBook]
     let trapRules: TrapRuleBook
 
     /// A classifier over the configuration's devices and rules, with resolvers built by the caller (they may need
@@ -33,11 +36,20 @@ public struct EventClassifier: Sendable {
         self.trapResolver = trapResolver
         platforms = Dictionary(configuration.devices.map { ($0.name, $0.platform) }, uniquingKeysWith: { a, _ in a })
         syslogRules = configuration.rules.syslog
+        syslogRulesByPlatform = Dictionary(
+            Set(platforms.values).map { platform in
+                let rules = configuration.rules.syslog.rules.filter { $0.platforms.contains(platform) }
+                return (platform, SyslogRuleBook(rules: rules, notes: configuration.rules.syslog.notes))
+            },
+            uniquingKeysWith: { first, _ in first })
         trapRules = configuration.trapRules
     }
 
-    /// Classifies one syslog message as received (`bytes` without framing) from `peer`.
-    public func classify(syslog bytes: [UInt8], peer: String, receivedAt: Date, id: String) -> Verdict {
+    /// Classifies one syslog message as received (`bytes` without framing) from `peer`. `id` is evaluated only for
+    /// a change (a fresh UUID per message would cost more than classifying the noise).
+    public func classify(
+        syslog bytes: [UInt8], peer: String, receivedAt: Date, id: @autoclosure () -> String
+    ) -> Verdict {
         let message: SyslogMessage
         do {
             message = try SyslogMessage.parse(bytes, reference: receivedAt)
@@ -56,11 +68,13 @@ public struct EventClassifier: Sendable {
         case .rejected: return .rejected
         case .relayUnresolved: return .unresolved(hostname: message.hostname)
         case .device(let device):
-            let verdict = syslogRules.classify(message, platform: platforms[device])
+            let platform = platforms[device]
+            let rules = platform.flatMap { syslogRulesByPlatform[$0] } ?? syslogRules
+            let verdict = rules.classify(message, platform: platform)
             guard verdict.change else { return .notAChange(device: device, rule: verdict.rule) }
             return .change(
                 ChangeEvent(
-                    id: id, kind: .syslog, device: device, user: verdict.user, source: verdict.source,
+                    id: id(), kind: .syslog, device: device, user: verdict.user, source: verdict.source,
                     time: receivedAt, raw: String(decoding: bytes, as: UTF8.self), change: verdict.kind,
                     commit: verdict.commit, rule: verdict.rule, comment: verdict.comment))
         }

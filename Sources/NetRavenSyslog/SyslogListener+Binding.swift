@@ -36,7 +36,8 @@ extension SyslogListener {
         let option = ChannelOptions.socketOption(.so_rcvbuf)
         var granted = Int(try await channel.getOption(option).get())
         #if os(Linux)
-        if granted < requested {
+        // Linux reports twice the size it granted (its bookkeeping overhead): a full grant reads back as 2x.
+        if granted < 2 * requested {
             let force = ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: 33))  // SO_RCVBUFFORCE
             if (try? await channel.setOption(force, value: SocketOptionValue(clamping: requested)).get()) != nil {
                 granted = Int(try await channel.getOption(option).get())

@@ -11,5 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
             MachineCommand.self,
             ArchiveGenerateCommand.self,
             ArchiveOpsCommand.self,
+            SendSyslogCommand.self,
+            SendTrapsCommand.self,
         ])
 }

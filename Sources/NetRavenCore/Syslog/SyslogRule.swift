@@ -18,6 +18,8 @@ public struct SyslogRule: Sendable {
     public var kind: ChangeKind?
     /// Why the rule exists, for people reading the file.
     public var description: String
+    /// Text every match contains, derived from the pattern: messages without it skip the regex (nil: always run it).
+    public var literal: RuleLiteral?
 
     /// Whether a match marks the message as a change.
     public var isChange: Bool { kind != nil }
@@ -34,6 +36,7 @@ public struct SyslogRule: Sendable {
         self.pattern = pattern
         self.kind = kind
         self.description = description
+        literal = RuleLiteral(pattern: pattern.source, caseInsensitive: pattern.isCaseInsensitive)
     }
 }
 
