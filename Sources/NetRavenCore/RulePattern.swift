@@ -8,6 +8,8 @@ public struct RulePattern: Sendable, CustomStringConvertible {
     public let source: String
     /// Where it was written, for messages about it.
     public let location: SourceLocation?
+    /// Compiled with the case-insensitive option (the literal prefilter does not apply then).
+    let isCaseInsensitive: Bool
     private let box: Box
 
     /// NSRegularExpression is immutable and documented as safe to share between threads.
@@ -31,6 +33,7 @@ public struct RulePattern: Sendable, CustomStringConvertible {
         }
         self.source = source
         self.location = location
+        isCaseInsensitive = caseInsensitive
     }
 
     public var description: String { source }
