@@ -55,7 +55,8 @@ extension Daemon {
         func run() async throws {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 do {
-                    try await Task.sleep(for: .seconds(60))
+                    // Cancelled by a graceful shutdown: a plain sleep held SIGTERM up for up to a minute.
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
                 } catch {
                     return
                 }

@@ -35,7 +35,9 @@ public struct ConfigNormalizer: Sendable {
             lines.removeLast()
         }
         try checkComplete(lines)
-        lines.removeAll { line in platform.volatile.contains { $0.matches(line) } }
+        // Each line is tested against every volatile pattern: the literal prefilter keeps 20 MB configs fast.
+        let volatile = platform.volatile.map { (pattern: $0, prefix: $0.anchoredLiteralPrefix) }
+        lines.removeAll { line in volatile.contains { $0.pattern.matches(line: line, prefix: $0.prefix) } }
         if maskSecrets {
             lines = lines.map(mask)
         }

@@ -110,6 +110,8 @@ public struct DeviceCollector: Sendable {
         conversation.logger = logger
         try conversation.start(enableSecret: credential.enable)
         let runningOutput = try conversation.run(platform.runningCommand)
+        // Marks the end of the transfer in the log, so the time spent after it (normalize, diff, commit) is visible.
+        logger.info("running configuration received", metadata: ["bytes": "\(runningOutput.utf8.count)"])
         let normalizer = ConfigNormalizer(platform: platform, maskSecrets: maskSecrets)
         let running: String
         do {

@@ -13,5 +13,6 @@ struct BenchCommand: AsyncParsableCommand {
             ArchiveOpsCommand.self,
             SendSyslogCommand.self,
             SendTrapsCommand.self,
+            PipelineCommand.self,
         ])
 }
