@@ -1,36 +1,25 @@
 """scrapli peer of benchmark P4: fetch `show running-config` from every lab device with scrapli's asyncio API.
 
     python scrapli_fetch.py --inventory INVENTORY.yaml --credentials CREDENTIALS.yaml --out DIR --concurrency N \
-        [--transport bin|ssh2]
+        [--transport ssh2|bin]
 
 scrapli 2 (libscrapli, Zig core) with its `cisco_iosxe` definition (on open: enable, `term width 512`,
-`term len 0`). Transports: `bin` (the default: spawns OpenSSH `ssh` per device, password typed in the pty) or
-`ssh2` (libssh2 in process). At most N sessions at once (an asyncio semaphore). Reads the inventory and
-credentials files `netraven-lab` writes, so no secret is on the command line. Writes DIR/<name>.cfg per device and
-prints one JSON line: {"tool": ..., "ok": N, "failed": [{"device": ..., "error": ...}]}.
+`term len 0`). Transports: `ssh2` (libssh2 in process; the faster one here) or `bin` (spawns OpenSSH `ssh` per
+session, password typed in its pty). At most N sessions at once (an asyncio semaphore). Reads the inventory and
+credentials files `netraven-lab` writes. Writes DIR/<name>.cfg per device and prints one JSON line:
+{"tool": ..., "ok": N, "failed": [{"device": ..., "error": ...}]}.
 """
-import argparse
 import asyncio
-import json
-import os
 
 import scrapli
-import yaml
 from scrapli import AuthOptions, Cli, LookupKeyValue, SessionOptions, TransportBinOptions, TransportSsh2Options
 
-
-def load(inventory_path, credentials_path):
-    """The lab's devices and its credential sets."""
-    with open(inventory_path, encoding="utf-8") as f:
-        devices = yaml.safe_load(f)["devices"]
-    with open(credentials_path, encoding="utf-8") as f:
-        credentials = yaml.safe_load(f)["credentials"]
-    return devices, credentials
+import sweep_peer
 
 
-async def fetch(device, credential, out_dir, transport):
+async def fetch(args, device, credential):
     """One device: open (login, enable, terminal setup), show running-config, close, write the file."""
-    if transport == "bin":
+    if args.transport == "bin":
         # No known_hosts of the user's: the lab's keys are new on every start.
         transport_options = TransportBinOptions(enable_strict_key=False, known_hosts_path="/dev/null")
     else:
@@ -44,39 +33,33 @@ async def fetch(device, credential, out_dir, transport):
         transport_options=transport_options)
     async with cli as connection:
         result = await connection.send_input_async("show running-config")
-    with open(os.path.join(out_dir, device["name"] + ".cfg"), "w", encoding="utf-8") as f:
-        f.write(result.result)
+    sweep_peer.write_config(args, device, result.result)
 
 
-async def run_all(devices, credentials, out_dir, concurrency, transport):
-    """Fetches every device, at most `concurrency` at once; returns the failures."""
-    gate = asyncio.Semaphore(concurrency)
+async def run_all(args, devices, credentials):
+    """Fetches every device, at most `--concurrency` at once; returns the failures."""
+    gate = asyncio.Semaphore(args.concurrency)
     failed = []
 
     async def one(device):
         async with gate:
             try:
-                await fetch(device, credentials[device["credentials"]], out_dir, transport)
-            except Exception as error:  # counted and reported by the caller, never hidden
-                failed.append({"device": device["name"], "error": f"{type(error).__name__}: {error}"[:300]})
+                await fetch(args, device, credentials[device["credentials"]])
+            except Exception as error:
+                failed.append(sweep_peer.failure(device, error))
 
     await asyncio.gather(*(one(d) for d in devices))
     return failed
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--inventory", required=True)
-    parser.add_argument("--credentials", required=True)
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--concurrency", type=int, required=True)
-    parser.add_argument("--transport", choices=["bin", "ssh2"], default="bin")
-    args = parser.parse_args()
-    devices, credentials = load(args.inventory, args.credentials)
-    os.makedirs(args.out, exist_ok=True)
-    failed = asyncio.run(run_all(devices, credentials, args.out, args.concurrency, args.transport))
+    args = sweep_peer.arguments(
+        __doc__.splitlines()[0],
+        extra=lambda parser: parser.add_argument("--transport", choices=["ssh2", "bin"], default="ssh2"))
+    devices, credentials = sweep_peer.load(args)
+    failed = asyncio.run(run_all(args, devices, credentials))
     tool = f"scrapli {scrapli.__version__} (libscrapli {scrapli.__semver_version__}, asyncio, {args.transport})"
-    print(json.dumps({"tool": tool, "ok": len(devices) - len(failed), "failed": failed}))
+    sweep_peer.report(tool, devices, failed)
 
 
 if __name__ == "__main__":
