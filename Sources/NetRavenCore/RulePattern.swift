@@ -11,6 +11,8 @@ public struct RulePattern: Sendable, CustomStringConvertible {
     /// Whether it was compiled to ignore case (a literal prefilter must then not be case-sensitive).
     public let isCaseInsensitive: Bool
     private let box: Box
+    /// Bytes every match contains (empty: none known); a subject without them is not handed to ICU.
+    private let requiredBytes: [UInt8]
 
     /// NSRegularExpression is immutable and documented as safe to share between threads.
     private final class Box: @unchecked Sendable {
@@ -34,18 +36,21 @@ public struct RulePattern: Sendable, CustomStringConvertible {
         self.source = source
         self.location = location
         isCaseInsensitive = caseInsensitive
+        requiredBytes = Self.requiredLiteral(of: source, caseInsensitive: caseInsensitive)
     }
 
     public var description: String { source }
 
     /// Whether the pattern matches anywhere in `text`.
     public func matches(_ text: String) -> Bool {
+        guard Self.contains(text, literal: requiredBytes) else { return false }
         let range = NSRange(text.startIndex..., in: text)
         return box.regex.firstMatch(in: text, options: [], range: range) != nil
     }
 
     /// The first match: the whole match's range and the named capture groups that took part.
     public func firstMatch(in text: String, groups: [String] = []) -> Match? {
+        guard Self.contains(text, literal: requiredBytes) else { return nil }
         let range = NSRange(text.startIndex..., in: text)
         guard let result = box.regex.firstMatch(in: text, options: [], range: range),
             let whole = Range(result.range, in: text)

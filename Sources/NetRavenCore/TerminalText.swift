@@ -6,6 +6,46 @@
 public enum TerminalText {
     /// The visible text of `bytes`, lines separated by `\n`, trailing spaces removed from each line.
     public static func render(_ bytes: some Sequence<UInt8>) -> String {
+        // Nearly all of a configuration is plain lines: copy those instead of emulating the cursor byte by byte.
+        if let plain = bytes.withContiguousStorageIfAvailable(plainText), let plain { return plain }
+        return emulate(bytes)
+    }
+
+    /// `render` for bytes that are printable ASCII, LF and CR LF only (nothing moves the cursor back), else nil.
+    static func plainText(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var lineStart = 0
+        var index = 0
+        var lines = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x20 && byte < 0x7F {
+                index += 1
+            } else if byte == 0x0A || (byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) {
+                if lines > 0 { output.append(0x0A) }
+                var last = index
+                while last > lineStart, bytes[last - 1] == 0x20 { last -= 1 }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart..<last]))
+                lines += 1
+                index += byte == 0x0A ? 1 : 2
+                lineStart = index
+            } else {
+                return nil
+            }
+        }
+        if lineStart < bytes.count {
+            // A last line without a newline (a prompt) counts, as in `emulate`, even when it is only spaces.
+            if lines > 0 { output.append(0x0A) }
+            var last = bytes.count
+            while last > lineStart, bytes[last - 1] == 0x20 { last -= 1 }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart..<last]))
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The terminal emulation: cursor, overwrites, backspaces, tabs, ANSI sequences, UTF-8.
+    static func emulate(_ bytes: some Sequence<UInt8>) -> String {
         var lines: [String] = []
         var line: [Unicode.Scalar] = []
         var cursor = 0
