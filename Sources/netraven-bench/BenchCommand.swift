@@ -9,5 +9,6 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Load generators and measuring tools for `make bench` (not shipped).",
         subcommands: [
             MachineCommand.self,
+            FloodSyslogCommand.self,
         ])
 }
