@@ -25,6 +25,8 @@ struct DeviceShell {
     let terminal: Int?
     /// Set while the session is in configuration mode.
     private(set) var configMode: ConfigModeSession?
+    /// Set once a `stallAfterBytes` fault has wedged the session: nothing is answered any more.
+    private(set) var stalled = false
 
     private enum Input {
         case command
@@ -84,6 +86,7 @@ struct DeviceShell {
         if device.faults.hang { return [] }
         var actions: [ShellAction] = []
         for byte in bytes {
+            if stalled { break }
             let wasCR = lastWasCR
             lastWasCR = byte == 13
             if byte == 10 && wasCR { continue }  // CR LF is one Enter
@@ -284,6 +287,10 @@ struct DeviceShell {
         if isShow, let limit = faults.dropAfterBytes {
             let text = Self.crlf(output)
             return [.send(String(decoding: text.utf8.prefix(limit), as: UTF8.self)), .close]
+        }
+        if isShow, let limit = faults.stallAfterBytes {
+            stalled = true
+            return [.send(String(decoding: Self.crlf(output).utf8.prefix(limit), as: UTF8.self))]
         }
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         if paging && lines.count > screenLength - 1 {

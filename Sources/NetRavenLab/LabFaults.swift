@@ -10,17 +10,21 @@ public struct LabFaults: Codable, Sendable, Equatable {
     public var dropAfterBytes: Int?
     /// Stop the running-config output after this many bytes, then print the prompt as if done.
     public var truncateAfterBytes: Int?
+    /// Hang mid-output: send this many bytes of `show` output, then nothing more (no prompt, input ignored) while
+    /// the connection stays open, as a device whose CLI process wedges does.
+    public var stallAfterBytes: Int?
 
     /// No faults.
     public init(
         rejectAuth: Bool = false, slowMs: Int = 0, hang: Bool = false,
-        dropAfterBytes: Int? = nil, truncateAfterBytes: Int? = nil
+        dropAfterBytes: Int? = nil, truncateAfterBytes: Int? = nil, stallAfterBytes: Int? = nil
     ) {
         self.rejectAuth = rejectAuth
         self.slowMs = slowMs
         self.hang = hang
         self.dropAfterBytes = dropAfterBytes
         self.truncateAfterBytes = truncateAfterBytes
+        self.stallAfterBytes = stallAfterBytes
     }
 
     /// Whether any fault is active.
@@ -39,13 +43,15 @@ public struct LabFaultUpdate: Codable, Sendable, Equatable {
     public var dropAfterBytes: Int?
     /// See ``LabFaults/truncateAfterBytes``; 0 clears it.
     public var truncateAfterBytes: Int?
+    /// See ``LabFaults/stallAfterBytes``; 0 clears it.
+    public var stallAfterBytes: Int?
     /// Generate a new host key, used from the next connection on (persisted when the lab has a state dir).
     public var rotateHostKey: Bool?
 
     /// An update; `nil` fields leave the current value.
     public init(
         rejectAuth: Bool? = nil, slowMs: Int? = nil, hang: Bool? = nil, dropAfterBytes: Int? = nil,
-        truncateAfterBytes: Int? = nil, rotateHostKey: Bool? = nil
+        truncateAfterBytes: Int? = nil, rotateHostKey: Bool? = nil, stallAfterBytes: Int? = nil
     ) {
         self.rejectAuth = rejectAuth
         self.slowMs = slowMs
@@ -53,6 +59,7 @@ public struct LabFaultUpdate: Codable, Sendable, Equatable {
         self.dropAfterBytes = dropAfterBytes
         self.truncateAfterBytes = truncateAfterBytes
         self.rotateHostKey = rotateHostKey
+        self.stallAfterBytes = stallAfterBytes
     }
 
     func applied(to faults: LabFaults) -> LabFaults {
@@ -62,6 +69,7 @@ public struct LabFaultUpdate: Codable, Sendable, Equatable {
         if let hang { f.hang = hang }
         if let dropAfterBytes { f.dropAfterBytes = dropAfterBytes > 0 ? dropAfterBytes : nil }
         if let truncateAfterBytes { f.truncateAfterBytes = truncateAfterBytes > 0 ? truncateAfterBytes : nil }
+        if let stallAfterBytes { f.stallAfterBytes = stallAfterBytes > 0 ? stallAfterBytes : nil }
         return f
     }
 }

@@ -72,7 +72,8 @@ final class SSHShellHandler: ChannelDuplexHandler {
                 guard case .send(let text) = $0 else { return $0 }
                 return .send(Self.stripEchoAndPrompt(text, command: e.command, prompt: s.prompt))
             }
-            perform(actions + [.close], context: context)
+            // A stalled session stays open without its end, as a wedged device's does.
+            perform(s.stalled ? actions : actions + [.close], context: context)
         case is SSHChannelRequestEvent.WindowChangeRequest:
             break
         default:

@@ -14,5 +14,6 @@ struct BenchCommand: AsyncParsableCommand {
             SendSyslogCommand.self,
             SendTrapsCommand.self,
             PipelineCommand.self,
+            FloodSyslogCommand.self,
         ])
 }

@@ -63,51 +63,19 @@ import Testing
         }
     }
 
+    /// SIGKILL mid-storm, restart: every event the daemon journaled (accepted) survives and ends in a commit that
+    /// is on the archive's branch, an unchanged capture or a recorded failure, counted one by one.
     @Test func aKilledDaemonLosesNoAcceptedEvent() async throws {
-        try await withLab(devices: 4) { lab, endpoints, directory in
-            let config = try writeDaemonConfiguration(in: directory, endpoints: endpoints)
-            let journalPath = directory.path + "/state/journal.sqlite"
-            let first = try DaemonProcess(config: config, logPath: directory.path + "/first.log")
-            #expect(first.waitUntilReady(), "\(first.log)")
-            let sender = try SyslogTCPSender(port: try #require(first.ports.syslogTCP))
-            // A storm: changes on every device and a syslog line for each, until the daemon dies mid-way.
-            var sent = 0
-            for n in 0..<2000 {
-                let device = endpoints.devices[n % endpoints.devices.count]
-                if n % 50 == 0 {
-                    lab.device(named: device.name)?.applyChange(
-                        LabConfigChange(user: "u\(n)", add: ["ntp server 10.9.\(n / 250).\(n % 250)"]))
-                }
-                guard sender.send(Self.changeLine(device, user: "u\(n)", n: n)) else { break }
-                sent += 1
-                if n == 300 {
-                    // Mid-storm: once the daemon has journaled some of it (and is capturing), kill it.
-                    _ = try await waitForJournal(journalPath) { try await $0.events(device: nil, limit: 50).count >= 50 }
-                }
-                if n == 600 { first.kill9() }
-            }
-            #expect(sent > 600)
-            let accepted = try await EventJournal.open(path: journalPath).events(device: nil, limit: 100_000).count
-            #expect(accepted > 0, "the daemon accepted nothing before it was killed:\n\(first.log)")
-
-            // Restarted, it finishes what the journal holds: every accepted event ends in a finished job.
-            let second = try DaemonProcess(config: config, logPath: directory.path + "/second.log")
-            #expect(second.waitUntilReady(), "\(second.log)")
-            let settled = try await waitForJournal(journalPath) { journal in
-                let events = try await journal.events(device: nil, limit: 100_000)
-                let jobs = Dictionary(uniqueKeysWithValues: try await journal.jobs(device: nil, state: nil, limit: 100_000).map { ($0.id, $0) })
-                return events.allSatisfy { event in event.jobIDs.contains { jobs[$0]?.state.isFinished == true } }
-            }
-            #expect(settled, "events still unfinished after the restart:\n\(second.log)")
-            let journal = try await EventJournal.open(path: journalPath)
-            #expect(try await journal.events(device: nil, limit: 100_000).count >= accepted)
-            #expect(try await journal.unfinishedWork().isEmpty)
-            let jobs = try await journal.jobs(device: nil, state: nil, limit: 100_000)
-            #expect(jobs.contains { $0.state == .committed })
-            #expect(!jobs.contains { $0.state == .failed }, "\(jobs.filter { $0.state == .failed })")
-            #expect(second.log.contains("resumed unfinished work") || accepted == jobs.reduce(0) { $0 + $1.eventIDs.count })
-            #expect(second.signal(SIGTERM, waitForExit: true) == 0, "\(second.log)")
-        }
+        let outcome = try await DaemonKillStorm(devices: 4, linesPerRound: 2000, kills: 1).run(self)
+        print("kill storm: \(outcome.linesSent) lines sent, \(outcome.kills) SIGKILL, \(outcome.account)")
+        #expect(outcome.kills == 1)
+        #expect(outcome.linesSent > 2000 / 3, "the storm went on until the kill")
+        #expect(!outcome.acceptedBeforeRestarts.isEmpty)
+        #expect(outcome.missingAfterRestart.isEmpty, "accepted events lost: \(outcome.missingAfterRestart.sorted())")
+        let detail = "\(outcome.account.unfinished.prefix(10)) \(outcome.account.unaccounted.prefix(10))"
+        #expect(outcome.account.isComplete, "\(outcome.account): \(detail)\n\(outcome.finalLog)")
+        #expect(outcome.account.committed > 0)
+        #expect(outcome.account.failed == 0, "lab devices do not fail: \(outcome.account)\n\(outcome.finalLog)")
     }
 
     @Test func reloadRefusesABrokenInventoryKeepsListeningAndTakesAValidOne() async throws {
@@ -160,21 +128,9 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "netraven-daemon")
         let apiPort = try freeLoopbackPort()
         try await withStartedLab(lab) { endpoints in
-            var inventory = "defaults:\n  credentials: lab\ndevices:\n"
-            for device in endpoints.devices {
-                let host = try #require(device.host)
-                inventory += "  - {name: \(device.name), host: \(host), port: \(device.port), platform: \(device.platform), group: lab}\n"
-            }
-            try directory.write("inventory.yaml", inventory)
-            try directory.write(
-                "credentials.yaml", "credentials:\n  lab:\n    username: admin\n    password: Lab-Pass-1\n    enable: enable\n")
-            let config = try directory.write(
-                "netraven.yaml",
+            let config = try writeAddressedLabConfiguration(
+                in: directory, endpoints: endpoints, password: "Lab-Pass-1",
                 """
-                state_dir: state
-                rules_dir: \(repositoryRules)
-                inventory: inventory.yaml
-                credentials: credentials.yaml
                 collection: {connect_timeout: 30s, command_timeout: 30s, overall_timeout: 120s, retries: 0}
                 debounce: {quiet: 500ms, max_delay: 5s}
                 syslog: {udp: "127.0.0.1:\(syslogSocket.port)"}
@@ -231,6 +187,25 @@ import Testing
             samples[String(line[..<space])] = value
         }
         return samples
+    }
+
+    /// A configuration for a lab started with per-device addresses (each device's `host` is its own loopback
+    /// address); `settings` are the `netraven.yaml` lines after state, rules, inventory and credentials.
+    func writeAddressedLabConfiguration(
+        in directory: TemporaryDirectory, endpoints: LabEndpoints, password: String = "admin", _ settings: String
+    ) throws -> String {
+        var inventory = "defaults:\n  credentials: lab\ndevices:\n"
+        for device in endpoints.devices {
+            let host = try #require(device.host)
+            inventory += "  - {name: \(device.name), host: \(host), port: \(device.port), platform: \(device.platform), group: lab}\n"
+        }
+        try directory.write("inventory.yaml", inventory)
+        try directory.write(
+            "credentials.yaml", "credentials:\n  lab:\n    username: admin\n    password: \(password)\n    enable: enable\n")
+        return try directory.write(
+            "netraven.yaml",
+            "state_dir: state\nrules_dir: \(repositoryRules)\ninventory: inventory.yaml\ncredentials: credentials.yaml\n"
+                + settings)
     }
 
     /// The newest commit touching `path`: author and full message.
