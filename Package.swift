@@ -217,7 +217,7 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         .testTarget(
-            name: "NetRavenFuzzTests", dependencies: ["NetRavenTestSupport", "NetRavenFuzzing"],
+            name: "NetRavenFuzzTests", dependencies: ["NetRavenTestSupport", "NetRavenFuzzing", "NetRavenSNMP"],
             swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenCoreTests", dependencies: ["NetRavenTestSupport", "NetRavenCore", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenSSHTests", dependencies: ["NetRavenTestSupport", "NetRavenSSH", "NetRavenCore"], swiftSettings: swiftSettings),

@@ -6,8 +6,8 @@ import PackageDescription
 let rootPackage = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent
 
 /// The libFuzzer build of NetRaven's fuzz targets, apart from the main package so its sanitizer flags never touch the
-/// normal build. Built by `scripts/fuzz/run` with `--sanitize=fuzzer --sanitize=address`, which instruments every
-/// module (NetRavenCore, NetRavenSyslog, NetRavenSNMP, NIO, Yams...) for coverage, not only the entry point.
+/// normal build. `scripts/fuzz/run` builds it with `-sanitize=fuzzer,address` for every Swift module (NetRavenCore,
+/// NetRavenSyslog, NetRavenSNMP, NIO, Yams...), so coverage guides the fuzzer through them, not only the entry point.
 /// One executable serves every target: `NETRAVEN_FUZZ_TARGET` names which (docs/fuzzing.md).
 let package = Package(
     name: "NetRavenFuzz",

@@ -4,7 +4,8 @@ import Foundation
 /// once per process under the temporary directory and removed at exit.
 ///
 /// Rules directories hold only what the kind needs (the real platforms and secret sets for the configuration
-/// kinds, nothing but the fuzzed file otherwise), so one input costs a YAML parse, not the whole rules tree.
+/// kinds, the shared `_*.yaml` pieces and secret sets for a platform, nothing else for syslog and trap rules), so
+/// one input costs a YAML parse, not the whole rules tree.
 final class ConfigurationWorkspace: Sendable {
     static let shared: ConfigurationWorkspace = {
         do {
@@ -59,6 +60,12 @@ final class ConfigurationWorkspace: Sendable {
                 try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: directory + "/credentials.yaml")
             case .platform:
                 try files.createDirectory(atPath: directory + "/platforms", withIntermediateDirectories: true)
+                // Shared pieces (`_cisco_like.yaml`) that real platform files inherit from.
+                let shared = (try? files.contentsOfDirectory(atPath: rulesSource + "/platforms")) ?? []
+                for name in shared where name.hasPrefix("_") {
+                    try files.copyItem(
+                        atPath: rulesSource + "/platforms/" + name, toPath: directory + "/platforms/" + name)
+                }
                 if files.fileExists(atPath: rulesSource + "/secrets") {
                     try files.copyItem(atPath: rulesSource + "/secrets", toPath: directory + "/secrets")
                 }

@@ -61,4 +61,18 @@ struct FuzzFixture: Sendable {
     func peer(_ selector: Int) -> String {
         peers[selector % peers.count]
     }
+
+    /// What every trap verdict must respect: a trap is never "malformed" (that is syslog's), and a change names an
+    /// inventory device.
+    func trapVerdictProblems(_ verdict: EventClassifier.Verdict) -> [String] {
+        switch verdict {
+        case .change(let event):
+            devices.contains(where: { $0.name == event.device })
+                ? [] : ["change event for '\(event.device)', not an inventory device"]
+        case .malformed(let reason):
+            ["a trap is never malformed, got \(reason)"]
+        case .notAChange, .unresolved, .rejected:
+            []
+        }
+    }
 }

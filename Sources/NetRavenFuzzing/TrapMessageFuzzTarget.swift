@@ -17,16 +17,8 @@ enum TrapMessageFuzzTarget {
         if trap.trapOID.isEmpty { problems.append("decoded trap without a trap OID") }
         if trap.peerAddress != peer { problems.append("peer address \(trap.peerAddress), sent from \(peer)") }
         _ = trap.description
-        switch fixture.classifier.classify(trap: trap, receivedAt: Date(timeIntervalSince1970: 0), id: "fuzz") {
-        case .change(let event):
-            if !fixture.devices.contains(where: { $0.name == event.device }) {
-                problems.append("change event for '\(event.device)', not an inventory device")
-            }
-        case .malformed(let reason):
-            problems.append("a trap is never malformed, got \(reason)")
-        case .notAChange, .unresolved, .rejected:
-            break
-        }
+        let verdict = fixture.classifier.classify(trap: trap, receivedAt: Date(timeIntervalSince1970: 0), id: "fuzz")
+        problems += fixture.trapVerdictProblems(verdict)
         return problems
     }
 }

@@ -30,19 +30,13 @@ enum TrapVarbindsFuzzTarget {
             version: versions[input.count % versions.count], peerAddress: fixture.peer(input.count / 3),
             agentAddress: input.count % 2 == 0 ? nil : fixture.peer(input.count / 5), trapOID: trapOID,
             varbinds: varbinds)
-        switch fixture.classifier.classify(trap: trap, receivedAt: Date(timeIntervalSince1970: 0), id: "fuzz") {
-        case .change(let event):
-            if !fixture.devices.contains(where: { $0.name == event.device }) {
-                problems.append("change event for '\(event.device)', not an inventory device")
-            }
+        let verdict = fixture.classifier.classify(trap: trap, receivedAt: Date(timeIntervalSince1970: 0), id: "fuzz")
+        problems += fixture.trapVerdictProblems(verdict)
+        if case .change(let event) = verdict {
             if event.rule != fixture.trapRules.rules[key]?.qualifiedName {
                 problems.append("event rule \(event.rule ?? "nil") is not the trap's rule")
             }
             if event.raw != trap.description { problems.append("event raw text is not the trap's description") }
-        case .malformed(let reason):
-            problems.append("a trap is never malformed, got \(reason)")
-        case .notAChange, .unresolved, .rejected:
-            break
         }
         return problems
     }

@@ -1,5 +1,6 @@
 import Foundation
 import NetRavenFuzzing
+import NetRavenSNMP
 import NetRavenTestSupport
 import Testing
 
@@ -30,6 +31,16 @@ import Testing
             let input = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
             let problems = target.run(input)
             #expect(problems.isEmpty, "\(path): \(problems)")
+        }
+    }
+
+    /// The BER seeds are real traps: if net-snmp refused them all, the trap-message target would test nothing.
+    @Test func trapMessageSeedsDecode() throws {
+        for path in Self.inputs("corpus", .trapMessage) {
+            let datagram = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            let trap = TrapMessageDecoder.decode(datagram, peerAddress: "192.0.2.1")
+            #expect(trap != nil, "\(path) does not decode")
+            #expect(trap?.trapOID.hasPrefix("1.3.6.1.") == true, "\(path): trap OID \(trap?.trapOID ?? "-")")
         }
     }
 }
