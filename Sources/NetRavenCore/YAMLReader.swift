@@ -42,12 +42,40 @@ struct YAMLFile {
         do {
             return YAMLFile(path: path, root: try Yams.compose(yaml: text))
         } catch let error as YamlError {
-            diagnostics.add(Self.diagnostic(for: error, path: path))
+            diagnostics.add(Self.clampedToText(Self.diagnostic(for: error, path: path), text: text))
             return nil
         } catch {
             diagnostics.add(Diagnostic(file: path, line: 0, column: 0, message: "invalid YAML: \(error)"))
             return nil
         }
+    }
+
+    /// libyaml ends a stream that lacks a final line break by moving to a line after the last one, so an error at
+    /// the end of such a file named a line the file does not have (found by fuzzing): point at the end of the last
+    /// line instead.
+    static func clampedToText(_ diagnostic: Diagnostic, text: String) -> Diagnostic {
+        let lines = lineBreakCount(text) + 1
+        guard diagnostic.line > lines else { return diagnostic }
+        var clamped = diagnostic
+        clamped.line = lines
+        let lastLine = text.unicodeScalars.reversed().prefix { !Self.isLineBreak($0) }
+        clamped.column = lastLine.count + 1
+        return clamped
+    }
+
+    /// Line breaks as YAML counts them: LF, CR, CRLF (one), NEL, LS and PS.
+    static func lineBreakCount(_ text: String) -> Int {
+        var count = 0
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            if isLineBreak(scalar), !(scalar == "\n" && previous == "\r") { count += 1 }
+            previous = scalar
+        }
+        return count
+    }
+
+    private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+        ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar)
     }
 
     private static func diagnostic(for error: YamlError, path: String) -> Diagnostic {

@@ -48,8 +48,16 @@ enum ConfigurationFuzzTarget {
     static func check(_ diagnostics: [Diagnostic], fuzzedFile: String, content: [UInt8]) -> [String] {
         var problems: [String] = []
         if diagnostics.isEmpty { problems.append("DiagnosticError without diagnostics") }
-        // Lines as a YAML parser counts them: LF, CR and CRLF end lines; one more for a last unterminated line.
-        let lineCount = content.filter { $0 == 0x0A || $0 == 0x0D }.count + 1
+        // Lines as YAML counts them (LF, CR, CRLF, NEL, LS, PS end a line), one more for a last unterminated one;
+        // counted here independently of the loader's own clamping.
+        var lineCount = 1
+        var previous: Unicode.Scalar?
+        for scalar in String(decoding: content, as: UTF8.self).unicodeScalars {
+            if ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar), !(scalar == "\n" && previous == "\r") {
+                lineCount += 1
+            }
+            previous = scalar
+        }
         for diagnostic in diagnostics {
             if diagnostic.message.isEmpty { problems.append("diagnostic without a message at \(diagnostic.file)") }
             if diagnostic.file.isEmpty { problems.append("diagnostic without a file: \(diagnostic.message)") }

@@ -136,7 +136,7 @@ public struct SyslogFrameDecoder: ByteToMessageDecoder {
         guard buffer.readableBytes >= headerLength + length else { return nil }
         buffer.moveReaderIndex(forwardBy: headerLength)
         guard let message = buffer.readSlice(length: length) else { return nil }
-        // A count over nothing but line ends is as empty as a zero count (found by fuzzing).
+        // A count over nothing but line ends is as empty as a zero count (the fuzz target's "no empty message").
         let trimmed = Self.trimmed(message)
         return trimmed.readableBytes > 0 ? .message(trimmed) : .malformed
     }
@@ -162,8 +162,8 @@ public struct SyslogFrameDecoder: ByteToMessageDecoder {
     }
 
     /// A complete line (without its terminator) as a frame. Its size is judged as for a line still arriving: every
-    /// byte counts but one trailing CR. Trimming first would let `msg\r\r\r\n` pass whole and fail when cut
-    /// (found by fuzzing: the verdict must not depend on how the stream was cut).
+    /// byte counts but one trailing CR. Trimming first would let `msg\r\r\r\n` pass whole and fail when cut (the
+    /// fuzz target checks that the verdict does not depend on how the stream was cut).
     private func lineMessage(_ line: ByteBuffer) -> SyslogFrame {
         let slack = line.readableBytesView.last == Self.carriageReturn ? 1 : 0
         if line.readableBytes - slack > maxMessageBytes { return .oversized }
