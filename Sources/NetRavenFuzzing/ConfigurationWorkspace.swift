@@ -3,9 +3,9 @@ import Foundation
 /// The files the configuration target loads: per kind, a directory with valid companions of the fuzzed file, made
 /// once per process under the temporary directory and removed at exit.
 ///
-/// Rules directories hold only what the kind needs (the real platforms and secret sets for the configuration
-/// kinds, the shared `_*.yaml` pieces and secret sets for a platform, nothing else for syslog and trap rules), so
-/// one input costs a YAML parse, not the whole rules tree.
+/// Rules directories hold only what the kind needs (the inventory's platforms and the secret sets for the
+/// configuration kinds, the shared `_*.yaml` pieces and secret sets for a platform, nothing else for syslog and
+/// trap rules), so one input costs a YAML parse, not the whole rules tree.
 final class ConfigurationWorkspace: Sendable {
     static let shared: ConfigurationWorkspace = {
         do {
@@ -42,9 +42,15 @@ final class ConfigurationWorkspace: Sendable {
         root = (NSTemporaryDirectory() as NSString).appendingPathComponent("netraven-fuzz-\(getpid())")
         let files = FileManager.default
         try? files.removeItem(atPath: root)
-        for subdirectory in ["platforms", "secrets", "sensitive"]
-        where files.fileExists(atPath: rulesSource + "/" + subdirectory) {
-            try files.createDirectory(atPath: rulesDirectory, withIntermediateDirectories: true)
+        // Only the platforms the companion inventory uses: every platform file costs a parse and regex compiles
+        // on each input, and they are not what this target fuzzes.
+        try files.createDirectory(atPath: rulesDirectory + "/platforms", withIntermediateDirectories: true)
+        for name in ["_cisco_like.yaml", "cisco_ios.yaml", "juniper_junos.yaml"]
+        where files.fileExists(atPath: rulesSource + "/platforms/" + name) {
+            try files.copyItem(
+                atPath: rulesSource + "/platforms/" + name, toPath: rulesDirectory + "/platforms/" + name)
+        }
+        for subdirectory in ["secrets", "sensitive"] where files.fileExists(atPath: rulesSource + "/" + subdirectory) {
             try files.copyItem(atPath: rulesSource + "/" + subdirectory, toPath: rulesDirectory + "/" + subdirectory)
         }
         try files.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
