@@ -39,28 +39,17 @@ struct YAMLFile {
     }
 
     static func parse(text: String, path: String, diagnostics: DiagnosticCollector) -> YAMLFile? {
+        let lastLine = text.unicodeScalars.reversed().prefix { !Self.isLineBreak($0) }
+        diagnostics.noteEnd(of: path, line: lineBreakCount(text) + 1, column: lastLine.count + 1)
         do {
             return YAMLFile(path: path, root: try Yams.compose(yaml: text))
         } catch let error as YamlError {
-            diagnostics.add(Self.clampedToText(Self.diagnostic(for: error, path: path), text: text))
+            diagnostics.add(Self.diagnostic(for: error, path: path))
             return nil
         } catch {
             diagnostics.add(Diagnostic(file: path, line: 0, column: 0, message: "invalid YAML: \(error)"))
             return nil
         }
-    }
-
-    /// libyaml ends a stream that lacks a final line break by moving to a line after the last one, so an error at
-    /// the end of such a file named a line the file does not have (found by fuzzing): point at the end of the last
-    /// line instead.
-    static func clampedToText(_ diagnostic: Diagnostic, text: String) -> Diagnostic {
-        let lines = lineBreakCount(text) + 1
-        guard diagnostic.line > lines else { return diagnostic }
-        var clamped = diagnostic
-        clamped.line = lines
-        let lastLine = text.unicodeScalars.reversed().prefix { !Self.isLineBreak($0) }
-        clamped.column = lastLine.count + 1
-        return clamped
     }
 
     /// Line breaks as YAML counts them: LF, CR, CRLF (one), NEL, LS and PS.
