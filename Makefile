@@ -38,7 +38,7 @@ soak: bootstrap
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	NETRAVEN_SOAK=1 $(SWIFT) test --skip-build $(BUILD_FLAGS) --filter Soak
 
-# libFuzzer targets (swiftc -sanitize=fuzzer), >= 1M inputs each, seed corpus in Fuzz/corpus (docs/testing.md).
+# libFuzzer targets (swiftc -sanitize=fuzzer), >= 1M inputs each, seed corpus in Fuzz/corpus (docs/fuzzing.md).
 fuzz: bootstrap
 	./scripts/fuzz/run
 

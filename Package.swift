@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .executable(name: "netraven", targets: ["netraven"]),
         .executable(name: "netraven-lab", targets: ["netraven-lab"]),
+        // The fuzz targets' entry points, for the libFuzzer package in Fuzz/ (a path dependency sees products only).
+        .library(name: "NetRavenFuzzing", targets: ["NetRavenFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -198,12 +200,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Fuzz targets: one pure function per input format, run by Fuzz/ (libFuzzer) and by NetRavenFuzzTests.
+        .target(
+            name: "NetRavenFuzzing",
+            dependencies: [
+                "NetRavenCore", "NetRavenSyslog", "NetRavenSNMP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+
         // Helpers shared by the test targets (paths, temporary directories, loopback ports, lab runs); not shipped.
         .target(
             name: "NetRavenTestSupport",
             dependencies: ["NetRavenLab", "NetRavenCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 
+        .testTarget(
+            name: "NetRavenFuzzTests", dependencies: ["NetRavenTestSupport", "NetRavenFuzzing", "NetRavenSNMP"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenCoreTests", dependencies: ["NetRavenTestSupport", "NetRavenCore", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenSSHTests", dependencies: ["NetRavenTestSupport", "NetRavenSSH", "NetRavenCore"], swiftSettings: swiftSettings),
         .testTarget(name: "NetRavenGitTests", dependencies: ["NetRavenTestSupport", "NetRavenGit"], swiftSettings: swiftSettings),

@@ -41,15 +41,28 @@ public struct DiagnosticError: Error, Sendable, CustomStringConvertible {
 /// A reference type so nested readers append to one list; confined to the loading call that owns it.
 public final class DiagnosticCollector {
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Where each YAML file read so far ends (last line, column after its last character).
+    private var ends: [String: (line: Int, column: Int)] = [:]
 
     public init() {}
 
     public func add(_ diagnostic: Diagnostic) {
+        var diagnostic = diagnostic
+        if let end = ends[diagnostic.file], diagnostic.line > end.line {
+            (diagnostic.line, diagnostic.column) = end
+        }
         diagnostics.append(diagnostic)
     }
 
     public func append(contentsOf other: [Diagnostic]) {
-        diagnostics.append(contentsOf: other)
+        other.forEach(add)
+    }
+
+    /// Remembers where `file` ends. libyaml puts the end of a stream that lacks a final line break on a line after
+    /// the last one, so syntax errors and empty values there named a line the file does not have (found by
+    /// fuzzing); `add` moves such positions to the end of the last line.
+    func noteEnd(of file: String, line: Int, column: Int) {
+        ends[file] = (line, column)
     }
 
     public var isEmpty: Bool { diagnostics.isEmpty }

@@ -39,6 +39,8 @@ struct YAMLFile {
     }
 
     static func parse(text: String, path: String, diagnostics: DiagnosticCollector) -> YAMLFile? {
+        let lastLine = text.unicodeScalars.reversed().prefix { !Self.isLineBreak($0) }
+        diagnostics.noteEnd(of: path, line: lineBreakCount(text) + 1, column: lastLine.count + 1)
         do {
             return YAMLFile(path: path, root: try Yams.compose(yaml: text))
         } catch let error as YamlError {
@@ -48,6 +50,21 @@ struct YAMLFile {
             diagnostics.add(Diagnostic(file: path, line: 0, column: 0, message: "invalid YAML: \(error)"))
             return nil
         }
+    }
+
+    /// Line breaks as YAML counts them: LF, CR, CRLF (one), NEL, LS and PS.
+    static func lineBreakCount(_ text: String) -> Int {
+        var count = 0
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            if isLineBreak(scalar), !(scalar == "\n" && previous == "\r") { count += 1 }
+            previous = scalar
+        }
+        return count
+    }
+
+    private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+        ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar)
     }
 
     private static func diagnostic(for error: YamlError, path: String) -> Diagnostic {

@@ -6,7 +6,7 @@ public enum SyslogFrame: Sendable, Equatable {
     case message(ByteBuffer)
     /// A message longer than the maximum was dropped (it is skipped to its end).
     case oversized
-    /// Input that is not a message was dropped: a zero octet count, or a connection that ended inside an
-    /// octet-counted message.
+    /// Input that is not a message was dropped: a zero octet count, an octet-counted message of nothing but line
+    /// ends, or a connection that ended inside an octet-counted message.
     case malformed
 }
