@@ -76,33 +76,34 @@ let soakEnabled = ProcessInfo.processInfo.environment["NETRAVEN_SOAK"] == "1"
             let drops = UDPSocketStats.drops(port: port).map { $0 - (dropsBefore ?? 0) }
             let bufferErrors = UDPSocketStats.receiveBufferErrors().map { $0 - (bufferErrorsBefore ?? 0) }
 
-            // Every device's change is committed: from its syslog line, or (when the flood cost the line) by the
-            // scheduled sweep, the product's fallback (every minute here). A job created after the change has it.
+            // Every device's change is in the archive: committed from its syslog line, or (when the flood cost the
+            // line) by the scheduled sweep, the product's fallback (every minute here). The archive is the truth: a
+            // sweep job created just before a change may collect after it and commit it, and later jobs are then
+            // rightly unchanged, so no rule on job times decides it.
             let journalPath = directory.path + "/state/journal.sqlite"
+            let archive = directory.path + "/state/archive.git"
+            let expected = Dictionary(uniqueKeysWithValues: endpoints.devices.enumerated().map { index, device in
+                (device.name, "server 10.88.\(index / 250).\(index % 250)")
+            })
             var missing: [String] = []
-            var bySyslog = 0
             let deadline = ContinuousClock.now + .seconds(600)
             while ContinuousClock.now < deadline {
-                let jobs = try await EventJournal.open(path: journalPath).jobs(device: nil, state: .committed, limit: 100_000)
-                let capturing = jobs.filter { job in changedAt[job.device].map { job.createdAt > $0 } ?? false }
-                bySyslog = Set(capturing.filter { $0.trigger == .syslog }.map(\.device)).count
-                let done = Set(capturing.map(\.device))
-                missing = endpoints.devices.map(\.name).filter { !done.contains($0) }
+                let stored = try Self.archivedChanges(archive: archive, expected: expected)
+                missing = endpoints.devices.map(\.name).filter { !stored.contains($0) }
                 if missing.isEmpty { break }
                 try await Task.sleep(for: .seconds(1))
             }
+            let journal = try await EventJournal.open(path: journalPath)
+            let jobs = try await journal.jobs(device: nil, state: .committed, limit: 100_000)
+            let bySyslog = Set(jobs.filter { job in
+                job.trigger == .syslog && (changedAt[job.device].map { job.createdAt > $0 } ?? false)
+            }.map(\.device)).count
             let captured = missing.isEmpty
             // For a failure: the newest job of each device still missing (failed? never started? still queued?).
             var lastJobs: [String] = []
             for name in missing.prefix(10) {
                 let job = try await EventJournal.open(path: journalPath).jobs(device: name, state: nil, limit: 1).first
                 lastJobs.append("\(name): \(job.map { "\($0.trigger) \($0.state) \($0.failureCode ?? "")" } ?? "no job")")
-            }
-            let archive = directory.path + "/state/archive.git"
-            for (index, device) in endpoints.devices.enumerated() where !missing.contains(device.name) {
-                let stored = try tool("git", ["--git-dir", archive, "show", "HEAD:lab/\(device.name).cfg"]).stdout
-                // Junos shows `set system ntp server X` as `ntp { server X; }`.
-                #expect(stored.contains("server 10.88.\(index / 250).\(index % 250)"), "\(device.name)")
             }
             print(
                 "noise flood: \(flooded.stdout.trimmingCharacters(in: .whitespacesAndNewlines)); daemon socket drops "
@@ -114,6 +115,25 @@ let soakEnabled = ProcessInfo.processInfo.environment["NETRAVEN_SOAK"] == "1"
             #expect(captured, "changes not captured on \(lastJobs): \(dropped) dropped\n\(daemon.log.suffix(4000))")
             #expect(daemon.signal(SIGTERM, waitForExit: true) == 0, "\(daemon.log.suffix(4000))")
         }
+    }
+
+    /// The devices whose configuration at the archive's HEAD holds their expected change line (one `git grep`).
+    static func archivedChanges(archive: String, expected: [String: String]) throws -> Set<String> {
+        let patterns = Set(expected.values).sorted().flatMap { ["-e", $0] }
+        let arguments = ["--git-dir", archive, "grep", "-F"] + patterns + ["HEAD", "--", "lab/"]
+        let output = try tool("git", arguments, check: false)
+        var found: Set<String> = []
+        // Lines read `HEAD:lab/r12.cfg:ntp server 10.88.0.11` (Junos: `server 10.88.0.11;` inside `ntp { }`).
+        for line in output.stdout.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[1].hasPrefix("lab/"), parts[1].hasSuffix(".cfg") else { continue }
+            let name = String(parts[1].dropFirst(4).dropLast(4))
+            let text = parts[2].trimmingCharacters(in: .whitespaces)
+            if let change = expected[name], text.hasSuffix(change) || text.hasSuffix(change + ";") {
+                found.insert(name)
+            }
+        }
+        return found
     }
 }
 
