@@ -23,7 +23,10 @@ public struct ConfigNormalizer: Sendable {
     /// The configuration to store.
     /// - Throws: `Truncated` when the end marker is missing or there are fewer lines than the platform's minimum.
     public func normalize(_ output: String) throws -> String {
-        var lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Bytes, not Characters: splitting 20 MB by grapheme took a second. The output is rendered terminal text
+        // (TerminalText: no `\r` left), so a byte-wise split on LF gives the same lines.
+        var lines = output.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
         while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty
             || platform.trimHead.contains(where: { $0.matches(first) })
         {

@@ -17,8 +17,31 @@ public struct ContextLine: Sendable, Hashable {
     /// The lines of a configuration with their contexts. Blank lines, comment markers (`!`, `#`) and closing braces
     /// carry no configuration and are left out.
     public static func lines(of configuration: String) -> [ContextLine] {
-        var result: [ContextLine] = []
-        var stack: [(indent: Int, text: String)] = []
+        var table = ContextTable()
+        return table.scan(configuration).map(table.line)
+    }
+}
+
+/// Every distinct (line, context) of the configurations scanned into it, numbered: the same text under the same
+/// chain of parents gets the same id in every version. Comparing 20 MB versions by these ids hashes each line's
+/// text once and its ancestors never (a `ContextLine` per line, ancestors and all, made it take seconds).
+struct ContextTable {
+    private struct Node: Hashable {
+        var parent: Int32
+        var text: String
+    }
+
+    private var ids: [Node: Int32] = [:]
+    private var nodes: [Node] = []
+    private static let noParent: Int32 = -1
+
+    /// How many distinct ids were handed out.
+    var count: Int { nodes.count }
+
+    /// The ids of the configuration's lines, in order (the lines `ContextLine.lines(of:)` keeps).
+    mutating func scan(_ configuration: String) -> [Int32] {
+        var result: [Int32] = []
+        var stack: [(indent: Int, id: Int32)] = []
         // Bytes, not Characters: grapheme breaking made a 20 MB configuration take seconds. Every byte tested here
         // is ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte character, so the lines are the same.
         let (space, tab, cr) = (UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"))
@@ -31,11 +54,30 @@ public struct ContextLine: Sendable, Hashable {
             else { continue }
             let indent = line.count - body.count
             while let top = stack.last, top.indent >= indent { stack.removeLast() }
-            let text = String(decoding: line, as: UTF8.self)
-            result.append(ContextLine(text: text, ancestors: stack.map(\.text)))
-            stack.append((indent, text))
+            let node = Node(parent: stack.last?.id ?? Self.noParent, text: String(decoding: line, as: UTF8.self))
+            let id: Int32
+            if let known = ids[node] {
+                id = known
+            } else {
+                id = Int32(nodes.count)
+                ids[node] = id
+                nodes.append(node)
+            }
+            result.append(id)
+            stack.append((indent, id))
         }
         return result
+    }
+
+    /// The line an id stands for, with its ancestors' texts.
+    func line(_ id: Int32) -> ContextLine {
+        var ancestors: [String] = []
+        var parent = nodes[Int(id)].parent
+        while parent != Self.noParent {
+            ancestors.append(nodes[Int(parent)].text)
+            parent = nodes[Int(parent)].parent
+        }
+        return ContextLine(text: nodes[Int(id)].text, ancestors: ancestors.reversed())
     }
 }
 
@@ -52,24 +94,24 @@ public struct ChangedLines: Sendable, Equatable {
 
     /// Compares two versions of a configuration in linear time.
     public init(old: String, new: String) {
-        let oldLines = ContextLine.lines(of: old)
-        let newLines = ContextLine.lines(of: new)
-        var remaining: [ContextLine: Int] = [:]
-        for line in oldLines { remaining[line, default: 0] += 1 }
+        var table = ContextTable()
+        let oldIDs = table.scan(old)
+        let newIDs = table.scan(new)
+        // Ids are dense: a count per id instead of a dictionary.
+        var remaining = [Int32](repeating: 0, count: table.count)
+        for id in oldIDs { remaining[Int(id)] += 1 }
         var added: [ContextLine] = []
-        for line in newLines {
-            if let count = remaining[line], count > 0 {
-                remaining[line] = count - 1
+        for id in newIDs {
+            if remaining[Int(id)] > 0 {
+                remaining[Int(id)] -= 1
             } else {
-                added.append(line)
+                added.append(table.line(id))
             }
         }
         var removed: [ContextLine] = []
-        for line in oldLines.reversed() {
-            if let count = remaining[line], count > 0 {
-                remaining[line] = count - 1
-                removed.append(line)
-            }
+        for id in oldIDs.reversed() where remaining[Int(id)] > 0 {
+            remaining[Int(id)] -= 1
+            removed.append(table.line(id))
         }
         self.added = added
         self.removed = removed.reversed()
