@@ -35,6 +35,12 @@ struct ContextTable {
     private var nodes: [Node] = []
     private static let noParent: Int32 = -1
 
+    /// Room for about `lines` distinct lines without growing the table (growing rehashes every line so far).
+    mutating func reserve(lines: Int) {
+        ids.reserveCapacity(lines)
+        nodes.reserveCapacity(lines)
+    }
+
     /// How many distinct ids were handed out.
     var count: Int { nodes.count }
 
@@ -95,6 +101,8 @@ public struct ChangedLines: Sendable, Equatable {
     /// Compares two versions of a configuration in linear time.
     public init(old: String, new: String) {
         var table = ContextTable()
+        // Configuration lines average 30-40 bytes; one version's lines are most of both versions' distinct ones.
+        table.reserve(lines: max(old.utf8.count, new.utf8.count) / 24)
         let oldIDs = table.scan(old)
         let newIDs = table.scan(new)
         // Ids are dense: a count per id instead of a dictionary.
