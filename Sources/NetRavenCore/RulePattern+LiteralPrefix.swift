@@ -26,6 +26,19 @@ extension RulePattern {
         return matches(line)
     }
 
+    /// Byte-wise `matches(line:prefix:)` without the regular expression: false when the pattern cannot match the
+    /// UTF-8 `line`, true when it may (then ask `matches`). `mayEndALine` is `RulePattern.mayHoldLineTerminator(line)`,
+    /// computed once per line by a caller testing several patterns.
+    func mayMatch(line: UnsafeBufferPointer<UInt8>, prefix: [UInt8]?, mayEndALine: Bool) -> Bool {
+        if let prefix, !mayEndALine, !ByteLines.starts(line, with: prefix) { return false }
+        return mayMatch(line)
+    }
+
+    /// Whether UTF-8 `line` holds a byte that may be or start one of ICU's line terminators.
+    static func mayHoldLineTerminator(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.contains(where: mayEndALine)
+    }
+
     /// ICU's line terminators are \n, \v, \f, \r and three non-ASCII ones (U+0085, U+2028, U+2029).
     private static func mayEndALine(_ byte: UInt8) -> Bool {
         (0x0A...0x0D).contains(byte) || byte >= 0x80

@@ -65,21 +65,6 @@ extension RulePattern {
     static func contains(_ text: String, literal: [UInt8]) -> Bool {
         guard !literal.isEmpty else { return true }
         var text = text
-        return text.withUTF8 { haystack in
-            literal.withUnsafeBufferPointer { needle in
-                guard let base = haystack.baseAddress, let first = needle.first, haystack.count >= needle.count
-                else { return false }
-                // memchr for the first byte, then memcmp (glibc's memmem needs _GNU_SOURCE, not visible here).
-                let end = base + (haystack.count - needle.count)
-                var cursor = base
-                while cursor <= end {
-                    guard let hit = memchr(cursor, Int32(first), end - cursor + 1) else { return false }
-                    let candidate = hit.assumingMemoryBound(to: UInt8.self)
-                    if memcmp(candidate, needle.baseAddress!, needle.count) == 0 { return true }
-                    cursor = UnsafePointer(candidate) + 1
-                }
-                return false
-            }
-        }
+        return text.withUTF8 { ByteLines.contains($0, literal) }
     }
 }

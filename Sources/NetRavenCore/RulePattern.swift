@@ -41,6 +41,12 @@ public struct RulePattern: Sendable, CustomStringConvertible {
 
     public var description: String { source }
 
+    /// False when the pattern cannot match the UTF-8 `text` (it lacks the literal every match contains); true means
+    /// only "ask the regular expression". Lets a caller skip making a String of text that cannot match.
+    func mayMatch(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        ByteLines.contains(text, requiredBytes)
+    }
+
     /// Whether the pattern matches anywhere in `text`.
     public func matches(_ text: String) -> Bool {
         guard Self.contains(text, literal: requiredBytes) else { return false }

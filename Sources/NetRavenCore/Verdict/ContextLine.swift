@@ -1,3 +1,5 @@
+import Foundation
+
 /// One configuration line with the lines it is nested under, by indentation: `permit 10.0.0.0 0.255.255.255` under
 /// `ip access-list standard MGMT`, or `encrypted-password "..."` under `system {` / `login {` / `user jdoe {`.
 ///
@@ -17,27 +19,40 @@ public struct ContextLine: Sendable, Hashable {
     /// The lines of a configuration with their contexts. Blank lines, comment markers (`!`, `#`) and closing braces
     /// carry no configuration and are left out.
     public static func lines(of configuration: String) -> [ContextLine] {
-        var table = ContextTable()
-        return table.scan(configuration).map(table.line)
+        var configuration = configuration
+        return configuration.withUTF8 { bytes in
+            var table = ContextTable(reservingLines: bytes.count / 24)
+            return table.scan(bytes).map(table.line)
+        }
     }
 }
 
 /// Every distinct (line, context) of the configurations scanned into it, numbered: the same text under the same
 /// chain of parents gets the same id in every version. Comparing 20 MB versions by these ids hashes each line's
-/// text once and its ancestors never (a `ContextLine` per line, ancestors and all, made it take seconds).
+/// bytes once and its ancestors never (a `ContextLine` per line, ancestors and all, made it take seconds; a String
+/// per line and Swift's hashing of it still took most of a second).
+///
+/// Lines are kept as pointers into the scanned UTF-8 buffers: a table must not outlive them (it lives inside the
+/// `withUTF8` of the texts it scans). Lines are equal when their bytes are, which for configuration text is what
+/// a diff should mean (String equality would also equate canonically equivalent Unicode spellings).
 struct ContextTable {
-    private struct Node: Hashable {
+    private struct Node {
         var parent: Int32
-        var text: String
+        var length: Int32
+        var start: UnsafePointer<UInt8>
+        var hash: UInt64
     }
 
-    private var ids: [Node: Int32] = [:]
     private var nodes: [Node] = []
+    /// Open addressing: a node id + 1 per slot, 0 for an empty slot; the count is a power of two.
+    private var slots: [Int32]
     private static let noParent: Int32 = -1
 
-    /// Room for about `lines` distinct lines without growing the table (growing rehashes every line so far).
-    mutating func reserve(lines: Int) {
-        ids.reserveCapacity(lines)
+    /// Room for about `lines` distinct lines before the slots grow (growing re-inserts every node so far).
+    init(reservingLines lines: Int) {
+        var capacity = 1024
+        while capacity < lines * 2 { capacity *= 2 }
+        slots = [Int32](repeating: 0, count: capacity)
         nodes.reserveCapacity(lines)
     }
 
@@ -45,34 +60,92 @@ struct ContextTable {
     var count: Int { nodes.count }
 
     /// The ids of the configuration's lines, in order (the lines `ContextLine.lines(of:)` keeps).
-    mutating func scan(_ configuration: String) -> [Int32] {
+    mutating func scan(_ configuration: UnsafeBufferPointer<UInt8>) -> [Int32] {
         var result: [Int32] = []
+        result.reserveCapacity(configuration.count / 32)
         var stack: [(indent: Int, id: Int32)] = []
-        // Bytes, not Characters: grapheme breaking made a 20 MB configuration take seconds. Every byte tested here
-        // is ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte character, so the lines are the same.
+        guard let base = configuration.baseAddress else { return result }
+        // Every byte tested here is ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte character.
         let (space, tab, cr) = (UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"))
-        for raw in configuration.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-            var line = raw
-            while let last = line.last, last == space || last == tab || last == cr { line = line.dropLast() }
-            let body = line.drop { $0 == space || $0 == tab }
-            guard let first = body.first, first != UInt8(ascii: "!"), first != UInt8(ascii: "#"),
-                !body.elementsEqual("}".utf8), !body.elementsEqual("};".utf8)
-            else { continue }
-            let indent = line.count - body.count
-            while let top = stack.last, top.indent >= indent { stack.removeLast() }
-            let node = Node(parent: stack.last?.id ?? Self.noParent, text: String(decoding: line, as: UTF8.self))
-            let id: Int32
-            if let known = ids[node] {
-                id = known
-            } else {
-                id = Int32(nodes.count)
-                ids[node] = id
-                nodes.append(node)
+        ByteLines.forEachLine(in: configuration) { range in
+            var end = range.upperBound
+            while end > range.lowerBound, base[end - 1] == space || base[end - 1] == tab || base[end - 1] == cr {
+                end -= 1
             }
+            var bodyStart = range.lowerBound
+            while bodyStart < end, base[bodyStart] == space || base[bodyStart] == tab { bodyStart += 1 }
+            guard bodyStart < end, base[bodyStart] != UInt8(ascii: "!"), base[bodyStart] != UInt8(ascii: "#")
+            else { return }
+            if base[bodyStart] == UInt8(ascii: "}"),
+                end - bodyStart == 1 || (end - bodyStart == 2 && base[bodyStart + 1] == UInt8(ascii: ";"))
+            {
+                return
+            }
+            let indent = bodyStart - range.lowerBound
+            while let top = stack.last, top.indent >= indent { stack.removeLast() }
+            let id = self.id(
+                parent: stack.last?.id ?? Self.noParent, start: base + range.lowerBound,
+                length: end - range.lowerBound)
             result.append(id)
             stack.append((indent, id))
         }
         return result
+    }
+
+    /// The id of the line at `start` under `parent`, a new one if the table has not seen it.
+    private mutating func id(parent: Int32, start: UnsafePointer<UInt8>, length: Int) -> Int32 {
+        let hash = Self.hash(start, length, parent: parent)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 {
+            let candidate = nodes[Int(slots[slot] - 1)]
+            if candidate.hash == hash, candidate.parent == parent, Int(candidate.length) == length,
+                memcmp(candidate.start, start, length) == 0
+            {
+                return slots[slot] - 1
+            }
+            slot = (slot + 1) & mask
+        }
+        let id = Int32(nodes.count)
+        nodes.append(Node(parent: parent, length: Int32(length), start: start, hash: hash))
+        slots[slot] = id + 1
+        if nodes.count * 4 > slots.count * 3 { grow() }
+        return id
+    }
+
+    /// Doubles the slots and puts every node back (by its stored hash: no line is hashed again).
+    private mutating func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (index, node) in nodes.enumerated() {
+            var slot = Int(truncatingIfNeeded: node.hash) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index) + 1
+        }
+    }
+
+    /// A 64-bit hash of a line's bytes and its parent's id: eight bytes at a time, multiply-and-rotate mixing, a
+    /// final avalanche (the slot index uses the low bits).
+    private static func hash(_ start: UnsafePointer<UInt8>, _ length: Int, parent: Int32) -> UInt64 {
+        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var hash = UInt64(truncatingIfNeeded: Int64(parent)) &* multiplier ^ UInt64(length)
+        let raw = UnsafeRawPointer(start)
+        var offset = 0
+        while offset + 8 <= length {
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            hash = (hash ^ word) &* multiplier
+            hash = (hash << 31) | (hash >> 33)
+            offset += 8
+        }
+        if offset < length {
+            var tail: UInt64 = 0
+            for index in offset..<length { tail = tail << 8 | UInt64(start[index]) }
+            hash = (hash ^ tail) &* multiplier
+        }
+        hash ^= hash >> 29
+        hash = hash &* 0xBF58_476D_1CE4_E5B9
+        hash ^= hash >> 32
+        return hash
     }
 
     /// The line an id stands for, with its ancestors' texts.
@@ -80,10 +153,15 @@ struct ContextTable {
         var ancestors: [String] = []
         var parent = nodes[Int(id)].parent
         while parent != Self.noParent {
-            ancestors.append(nodes[Int(parent)].text)
+            ancestors.append(text(parent))
             parent = nodes[Int(parent)].parent
         }
-        return ContextLine(text: nodes[Int(id)].text, ancestors: ancestors.reversed())
+        return ContextLine(text: text(id), ancestors: ancestors.reversed())
+    }
+
+    private func text(_ id: Int32) -> String {
+        let node = nodes[Int(id)]
+        return String(decoding: UnsafeBufferPointer(start: node.start, count: Int(node.length)), as: UTF8.self)
     }
 }
 
@@ -100,9 +178,15 @@ public struct ChangedLines: Sendable, Equatable {
 
     /// Compares two versions of a configuration in linear time.
     public init(old: String, new: String) {
-        var table = ContextTable()
+        var old = old
+        var new = new
+        self = old.withUTF8 { old in new.withUTF8 { new in Self(oldBytes: old, newBytes: new) } }
+    }
+
+    /// The comparison on the versions' UTF-8 bytes (the table points into them, so it ends with this call).
+    private init(oldBytes old: UnsafeBufferPointer<UInt8>, newBytes new: UnsafeBufferPointer<UInt8>) {
         // Configuration lines average 30-40 bytes; one version's lines are most of both versions' distinct ones.
-        table.reserve(lines: max(old.utf8.count, new.utf8.count) / 24)
+        var table = ContextTable(reservingLines: max(old.count, new.count) / 24)
         let oldIDs = table.scan(old)
         let newIDs = table.scan(new)
         // Ids are dense: a count per id instead of a dictionary.
