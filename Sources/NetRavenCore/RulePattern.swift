@@ -12,7 +12,7 @@ public struct RulePattern: Sendable, CustomStringConvertible {
     public let isCaseInsensitive: Bool
     private let box: Box
     /// Bytes every match contains (empty: none known); a subject without them is not handed to ICU.
-    private let requiredBytes: [UInt8]
+    let requiredBytes: [UInt8]
 
     /// NSRegularExpression is immutable and documented as safe to share between threads.
     private final class Box: @unchecked Sendable {
@@ -36,7 +36,11 @@ public struct RulePattern: Sendable, CustomStringConvertible {
         self.source = source
         self.location = location
         isCaseInsensitive = caseInsensitive
-        requiredBytes = Self.requiredLiteral(of: source, caseInsensitive: caseInsensitive)
+        // The literal the pattern starts with, or the longest one it requires anywhere (`^\s*enable secret` has no
+        // leading literal but requires "enable "), whichever is longer: the longer, the fewer lines reach ICU.
+        let leading = Self.requiredLiteral(of: source, caseInsensitive: caseInsensitive)
+        let anywhere = RuleLiteral(pattern: source, caseInsensitive: caseInsensitive)?.bytes ?? []
+        requiredBytes = anywhere.count > leading.count ? anywhere : leading
     }
 
     public var description: String { source }

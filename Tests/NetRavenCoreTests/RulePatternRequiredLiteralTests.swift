@@ -26,8 +26,22 @@ import Testing
         #expect(RulePattern.requiredLiteral(of: pattern, caseInsensitive: false) == Array(literal.utf8))
     }
 
-    @Test func caseInsensitivePatternsHaveNoLiteral() {
+    @Test func caseInsensitivePatternsHaveNoLiteral() throws {
         #expect(RulePattern.requiredLiteral(of: "abc", caseInsensitive: true).isEmpty)
+        #expect(try RulePattern("abc", caseInsensitive: true).requiredBytes.isEmpty)
+    }
+
+    /// Secret patterns start with `^\s*`, so they have no leading literal; the longest literal they require anywhere
+    /// keeps most lines of a configuration away from ICU when masking is on.
+    @Test(arguments: [
+        ("^\\s*enable (?:secret|password)(?: level \\d+)? (?<secret>\\S+)", "enable "),
+        ("^\\s*snmp-server community (?<secret>\\S+)", "snmp-server community "),
+        ("^\\s*key-string(?: \\d+)? (?<secret>\\S+)", "key-string"),
+        ("^ntp clock-period", "ntp clock-period"),
+        ("^\\s*(?:password|secret)(?: \\d+)? (?<secret>\\S+)", ""),
+    ])
+    func requiredBytesAreTheLongerLiteral(pattern: String, literal: String) throws {
+        #expect(try RulePattern(pattern).requiredBytes == Array(literal.utf8))
     }
 
     static let subjects = [
@@ -35,6 +49,8 @@ import Testing
         "% Invalid input detected at '^' marker.", "r1#", " --More-- ", "--more--", "ac", "abc", "abbc", "abbbc",
         "a.b(c", "a.b(", "12 x", "b", "xa", "xb", "ABC", "Cisco IOS Software, ISR", "Cisco IOS-XE Software",
         "e\u{301}nd", "caf\u{E9} end", "\u{1F600} ntp clock-period", "hostname r1\n% Incomplete command\n",
+        " enable secret 9 $9$abc", "enable password x", "username bob privilege 15 secret 9 $9$x",
+        "snmp-server community public RO", "  key-string 7 0822455D0A16", "description enable secret",
     ]
 
     static let tricky = [
@@ -55,8 +71,7 @@ import Testing
             let pattern = try RulePattern(source)
             let regex = try NSRegularExpression(pattern: source, options: [.anchorsMatchLines])
             // Each subject, and each subject with the pattern's own literal inserted (so both paths run).
-            let literalBytes = RulePattern.requiredLiteral(of: source, caseInsensitive: false)
-            let literal = String(decoding: literalBytes, as: UTF8.self)
+            let literal = String(decoding: pattern.requiredBytes, as: UTF8.self)
             for subject in Self.subjects + Self.subjects.map({ literal + $0 }) + Self.subjects.map({ $0 + literal }) {
                 let expected = regex.firstMatch(in: subject, range: NSRange(subject.startIndex..., in: subject)) != nil
                 #expect(pattern.matches(subject) == expected, "/\(source)/ on \(subject.debugDescription)")

@@ -25,22 +25,7 @@ public struct RuleLiteral: Sendable, Equatable {
     /// Whether `text` contains the literal.
     public func isContained(in text: String) -> Bool {
         var text = text
-        return text.withUTF8 { Self.contains($0, bytes) }
-    }
-
-    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
-        let last = haystack.count - needle.count
-        var index = 0
-        while index <= last {
-            if haystack[index] == first {
-                var offset = 1
-                while offset < needle.count, haystack[index + offset] == needle[offset] { offset += 1 }
-                if offset == needle.count { return true }
-            }
-            index += 1
-        }
-        return false
+        return text.withUTF8 { ByteLines.contains($0, bytes) }
     }
 
     /// The runs of literal characters at the pattern's top level, or nil when the pattern is outside what the
