@@ -55,12 +55,29 @@ public struct DebounceStateMachine<Instant: InstantProtocol>: Sendable where Ins
         self.makeJobID = makeJobID
     }
 
+    /// Where the events of `device`'s pending burst (debouncing, or dirty while running) are stored; tests check
+    /// that a burst grows its array in place instead of copying it per event.
+    func pendingEventsStorage(of device: String) -> UnsafeRawPointer? {
+        let events: [ChangeEvent]?
+        switch entries[device] {
+        case .debouncing(let pending)?: events = pending.events
+        case .queued(let job)?: events = job.events
+        case .running(_, let dirty)?: events = dirty?.events
+        case nil: events = nil
+        }
+        return events?.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) }
+    }
+
     // MARK: Inputs
 
     /// A change event for a device: start or extend its debounce, or mark a running device dirty.
     /// Returns the jobs to start now.
     public mutating func received(_ event: ChangeEvent, at now: Instant) -> [CaptureJob] {
-        switch entries[event.device] {
+        // Taken out of the dictionary and consumed, so the entry's events array has one owner and the append below
+        // grows it in place: switching over `entries[device]` kept a second reference, and every event of a burst
+        // copied all the events before it (quadratic in a storm on one device; benchmark P1, docs/benchmarks.md).
+        let current = entries.removeValue(forKey: event.device)
+        switch consume current {
         case nil:
             entries[event.device] = .debouncing(Pending(events: [event], first: now, last: now))
         case .debouncing(var pending)?:

@@ -226,7 +226,8 @@ extension SyslogMessage {
         }
         // IOS-XR names the node (`RP/0/RSP0/CPU0:`) right before the timestamp.
         let nodeStart = cursor.index
-        if let node = cursor.word(stoppingAt: [UInt8(ascii: ":"), 0x20]), node.contains("/"),
+        // A byte test: String.contains(String) is Foundation's range(of:) through NSString, on every message.
+        if let node = cursor.word(stoppingAt: [UInt8(ascii: ":"), 0x20]), node.utf8.contains(UInt8(ascii: "/")),
             cursor.take(UInt8(ascii: ":"))
         {
             let afterNode = cursor.index
@@ -246,13 +247,28 @@ extension SyslogMessage {
     /// `mgd[1234]: `, `Cli: `: a program tag. Tokens in capitals (`UI_COMMIT:`, `%SYS-5-CONFIG_I:`) are message
     /// identifiers, part of the text the rules match, so they are left alone.
     private static func tag(_ cursor: inout ByteCursor, into message: inout SyslogMessage) {
-        let start = cursor.index
-        guard let word = cursor.word(stoppingAt: [0x20]), word.hasSuffix(":"), word.count > 1,
-            cursor.peek() == 0x20 || cursor.atEnd
-        else {
-            cursor.index = start
-            return
-        }
+        // Nearly every tag is ASCII: decided on bytes, the same way the Character-level reading decides it (ASCII
+        // letters and digits are what CharacterSet.alphanumerics holds below 0x80, a-z what isLowercase is).
+        guard case .tag(let name, let pid, let end) = asciiTag(cursor.bytes, from: cursor.index)
+            ?? characterTag(cursor.bytes, from: cursor.index)
+        else { return }
+        message.appName = name
+        message.procID = pid
+        cursor.index = end
+        cursor.skipSpaces()
+    }
+
+    enum Tag: Equatable {
+        case notATag
+        /// The program name, its process id, and the index just past the word's colon.
+        case tag(name: String, pid: String?, end: Int)
+    }
+
+    /// The tag reading on Characters and Unicode properties, for any word.
+    static func characterTag(_ bytes: [UInt8], from start: Int) -> Tag {
+        var cursor = ByteCursor(bytes)
+        cursor.index = start
+        guard let word = cursor.word(stoppingAt: [0x20]), word.hasSuffix(":"), word.count > 1 else { return .notATag }
         var name = String(word.dropLast())
         var pid: String?
         if name.hasSuffix("]"), let open = name.firstIndex(of: "[") {
@@ -264,12 +280,38 @@ extension SyslogMessage {
         }
         let looksLikeProgram = pid != nil || name.contains { $0.isLowercase }
         guard !name.isEmpty, allowed, looksLikeProgram, name.unicodeScalars.first.map({ $0.isASCII }) == true else {
-            cursor.index = start
-            return
+            return .notATag
         }
-        message.appName = name
-        message.procID = pid
-        cursor.skipSpaces()
+        return .tag(name: name, pid: pid, end: cursor.index)
+    }
+
+    /// `characterTag` for a word of ASCII bytes, on bytes; nil when the word holds other bytes.
+    static func asciiTag(_ bytes: [UInt8], from start: Int) -> Tag? {
+        var end = start
+        while end < bytes.count, bytes[end] != 0x20 {
+            guard bytes[end] < 0x80 else { return nil }
+            end += 1
+        }
+        // `word:` followed by a space or the end, with something before the colon.
+        guard end - start > 1, bytes[end - 1] == UInt8(ascii: ":") else { return .notATag }
+        var nameEnd = end - 1
+        var pid: String?
+        if bytes[nameEnd - 1] == UInt8(ascii: "]"), let open = bytes[start..<nameEnd].firstIndex(of: UInt8(ascii: "[")) {
+            pid = String(decoding: bytes[(open + 1)..<(nameEnd - 1)], as: UTF8.self)
+            nameEnd = open
+        }
+        guard nameEnd > start else { return .notATag }
+        var hasLowercase = false
+        for byte in bytes[start..<nameEnd] {
+            let isLower = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
+            let isUpper = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
+            let isOther = ByteCursor.isDigit(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
+            guard isLower || isUpper || isOther else { return .notATag }
+            hasLowercase = hasLowercase || isLower
+        }
+        guard pid != nil || hasLowercase else { return .notATag }
+        return .tag(name: String(decoding: bytes[start..<nameEnd], as: UTF8.self), pid: pid, end: end)
     }
 
     /// A host name or address as devices write it in headers.

@@ -10,6 +10,16 @@ enum SyslogTimestamp {
         return calendar
     }()
 
+    /// A header's zone: UTC or a numeric offset is fixed and computed with integer arithmetic (every message has
+    /// a timestamp, and Foundation's Calendar costs microseconds per call); a zone name may observe daylight
+    /// saving time, so its dates go through Calendar.
+    enum Zone {
+        case fixed(secondsEast: Int)
+        case named(TimeZone)
+
+        static let utc = Zone.fixed(secondsEast: 0)
+    }
+
     /// Any supported layout, with an optional `*` or `.` clock-sync marker in front (Cisco: `*` not synchronized,
     /// `.` synchronized once but lost). The date is nil for uptime stamps and unknown zones; the layout is consumed.
     static func parse(_ cursor: inout ByteCursor, reference: Date) -> (date: Date?, zone: String?)? {
@@ -40,7 +50,7 @@ enum SyslogTimestamp {
             offset = numeric
         }
         guard
-            let date = makeDate(year: year, month: month, day: day, time: time, zone: TimeZone(secondsFromGMT: offset))
+            let date = makeDate(year: year, month: month, day: day, time: time, zone: .fixed(secondsEast: offset))
         else {
             cursor.index = start
             return nil
@@ -98,9 +108,7 @@ enum SyslogTimestamp {
             return (makeDate(year: year, month: month, day: day, time: time, zone: zone), name)
         }
         // No year: this year in the reference's terms, or last year when that would be more than a day ahead.
-        var calendar = utcCalendar
-        calendar.timeZone = zone
-        let thisYear = calendar.component(.year, from: reference)
+        let thisYear = calendarYear(of: reference, in: zone)
         guard let date = makeDate(year: thisYear, month: month, day: day, time: time, zone: zone) else {
             return (nil, name)
         }
@@ -176,11 +184,11 @@ enum SyslogTimestamp {
 
     /// ` UTC`, ` CET`, ` +01:00`: the zone, and its name as written. No zone means UTC; a name Foundation does not
     /// know gives a nil zone (and so a nil date) rather than a wrong time.
-    private static func zone(_ cursor: inout ByteCursor) -> (TimeZone?, String?) {
-        let utc = TimeZone(secondsFromGMT: 0)
+    private static func zone(_ cursor: inout ByteCursor) -> (Zone?, String?) {
+        let utc = Zone.utc
         let start = cursor.index
         guard cursor.take(0x20) else { return (utc, nil) }
-        if let offset = numericOffset(&cursor) { return (TimeZone(secondsFromGMT: offset), nil) }
+        if let offset = numericOffset(&cursor) { return (.fixed(secondsEast: offset), nil) }
         let nameStart = cursor.index
         while let byte = cursor.peek(), byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { cursor.index += 1 }
         let length = cursor.index - nameStart
@@ -188,7 +196,7 @@ enum SyslogTimestamp {
         let endsToken = cursor.peek() == nil || cursor.peek() == 0x20 || cursor.peek() == UInt8(ascii: ":")
         if (1...6).contains(length), endsToken {
             if name == "UTC" || name == "GMT" || name == "Z" { return (utc, name) }
-            if let known = TimeZone(abbreviation: name) { return (known, name) }
+            if let known = TimeZone(abbreviation: name) { return (.named(known), name) }
             // An unknown name is only taken as a zone where Cisco puts one: right before the header's colon.
             if cursor.peek() == UInt8(ascii: ":") { return (nil, name) }
         }
@@ -214,17 +222,57 @@ enum SyslogTimestamp {
         return sign == UInt8(ascii: "-") ? -seconds : seconds
     }
 
-    private static func makeDate(year: Int, month: Int, day: Int, time: (Int, Int, Int, Int), zone: TimeZone?)
-        -> Date?
-    {
+    static func makeDate(year: Int, month: Int, day: Int, time: (Int, Int, Int, Int), zone: Zone?) -> Date? {
         guard let zone, (1...12).contains(month), (1...31).contains(day), (1970...9999).contains(year) else {
             return nil
         }
-        var calendar = utcCalendar
-        calendar.timeZone = zone
-        let components = DateComponents(
-            year: year, month: month, day: day, hour: time.0, minute: time.1, second: min(time.2, 59),
-            nanosecond: time.3)
-        return calendar.date(from: components)
+        switch zone {
+        case .fixed(let secondsEast):
+            // Like a lenient Calendar: a day past the month's end rolls into the next month (Feb 30 = Mar 1 or 2).
+            let days = daysSinceEpoch(year: year, month: month, day: 1) + day - 1
+            let seconds = days * 86_400 + time.0 * 3600 + time.1 * 60 + min(time.2, 59) - secondsEast
+            return Date(timeIntervalSince1970: Double(seconds) + Double(time.3) / 1e9)
+        case .named(let timeZone):
+            var calendar = utcCalendar
+            calendar.timeZone = timeZone
+            let components = DateComponents(
+                year: year, month: month, day: day, hour: time.0, minute: time.1, second: min(time.2, 59),
+                nanosecond: time.3)
+            return calendar.date(from: components)
+        }
+    }
+
+    /// The Gregorian year `date` falls in, as a clock in `zone` shows it.
+    static func calendarYear(of date: Date, in zone: Zone) -> Int {
+        switch zone {
+        case .fixed(let secondsEast):
+            let seconds = Int((date.timeIntervalSince1970).rounded(.down)) + secondsEast
+            return civilYear(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        case .named(let timeZone):
+            var calendar = utcCalendar
+            calendar.timeZone = timeZone
+            return calendar.component(.year, from: date)
+        }
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`; month 1...12).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let shifted = month <= 2 ? year - 1 : year
+        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
+        let yearOfEra = shifted - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The year of the day `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`, year only).
+    static func civilYear(daysSinceEpoch days: Int) -> Int {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        return yearOfEra + era * 400 + (monthIndex >= 10 ? 1 : 0)
     }
 }
