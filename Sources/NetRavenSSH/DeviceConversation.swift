@@ -81,22 +81,11 @@ public struct DeviceConversation<Channel: CLIChannel> {
     public mutating func run(_ command: String, checkErrors: Bool = true) throws -> String {
         try send(command)
         let text = try readUntilPrompt(context: "the prompt after '\(command)'")
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        // The device echoes the command after the previous prompt; the last line is the new prompt.
-        if let first = lines.first, first.hasSuffix(command) || first.trimmingCharacters(in: .whitespaces).isEmpty {
-            lines.removeFirst()
-        }
-        if !lines.isEmpty { lines.removeLast() }
-        if let pager = platform.pager {
-            lines = lines.compactMap { line in
-                guard pager.pattern.matches(line) else { return line }
-                let cleaned = Self.removing(pager.pattern, from: line)
-                return cleaned.trimmingCharacters(in: .whitespaces).isEmpty ? nil : cleaned
-            }
-        }
-        let output = lines.joined(separator: "\n")
+        // The echo (first line) and the new prompt (last line) go, and so do the pager's prompts.
+        let output = CommandOutput.body(of: text, command: command, pager: platform.pager?.pattern)
         if checkErrors, let rejected = platform.errors.first(where: { $0.matches(output) }) {
-            let line = lines.first { rejected.matches($0) } ?? ""
+            let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+            let line = lines.first { rejected.matches(String($0)) }.map(String.init) ?? ""
             throw CaptureError(.commandRejected, "'\(command)' was rejected: \(line.trimmingCharacters(in: .whitespaces))")
         }
         return output
@@ -165,13 +154,6 @@ public struct DeviceConversation<Channel: CLIChannel> {
     static func lastLine(_ text: String) -> String {
         guard let newline = text.lastIndex(of: "\n") else { return text }
         return String(text[text.index(after: newline)...])
-    }
-
-    static func removing(_ pattern: RulePattern, from line: String) -> String {
-        guard let match = pattern.firstMatch(in: line) else { return line }
-        var result = line
-        result.removeSubrange(match.range)
-        return result
     }
 
     /// The end of what the device printed, readable, for error messages.
