@@ -46,7 +46,7 @@ struct RuleLiteralTests {
             for fixtureCase in try SyslogFixture.load(path: file).cases {
                 guard let message = try? SyslogMessage.parse(Array(fixtureCase.line.utf8)) else { continue }
                 for rule in book.rules where rule.pattern.matches(message.ruleText) {
-                    if let literal = rule.literal {
+                    if let literal = RuleLiteral(pattern: rule.pattern.source, caseInsensitive: rule.pattern.isCaseInsensitive) {
                         #expect(literal.isContained(in: message.ruleText), "\(rule.id): \(fixtureCase.line)")
                         checked += 1
                     }

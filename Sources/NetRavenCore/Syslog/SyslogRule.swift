@@ -2,6 +2,8 @@
 public struct SyslogRule: Sendable {
     /// The named capture groups a pattern may use; any other name is a load error.
     public static let captureNames: Set<String> = ["user", "source", "line", "commit", "comment", "host"]
+    /// `captureNames` as the list `RulePattern.firstMatch` takes, made once.
+    static let captureNameList = Array(captureNames)
 
     /// `<vendor>.<name>`, as reported in classifications and commit messages (`cisco_ios.config_i`).
     public var id: String
@@ -18,8 +20,6 @@ public struct SyslogRule: Sendable {
     public var kind: ChangeKind?
     /// Why the rule exists, for people reading the file.
     public var description: String
-    /// Text every match contains, derived from the pattern: messages without it skip the regex (nil: always run it).
-    public var literal: RuleLiteral?
 
     /// Whether a match marks the message as a change.
     public var isChange: Bool { kind != nil }
@@ -36,7 +36,6 @@ public struct SyslogRule: Sendable {
         self.pattern = pattern
         self.kind = kind
         self.description = description
-        literal = RuleLiteral(pattern: pattern.source, caseInsensitive: pattern.isCaseInsensitive)
     }
 }
 

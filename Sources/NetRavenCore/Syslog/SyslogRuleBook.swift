@@ -52,9 +52,9 @@ public struct SyslogRuleBook: Sendable {
         var veto: String?
         var positives: [(rule: SyslogRule, match: RulePattern.Match)] = []
         for rule in rules where platform.map(rule.platforms.contains) ?? true {
-            // Almost every message is noise: a byte search for the rule's literal spares it the regex engine.
-            if let literal = rule.literal, !literal.isContained(in: text) { continue }
-            guard let match = rule.pattern.firstMatch(in: text, groups: Array(SyslogRule.captureNames)) else {
+            // Almost every message is noise: RulePattern searches the literal every match needs (RuleLiteral's,
+            // when longer than the leading one) before the regex engine runs.
+            guard let match = rule.pattern.firstMatch(in: text, groups: SyslogRule.captureNameList) else {
                 continue
             }
             if rule.isChange {
